@@ -1,0 +1,13 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DEBUG=false
+WORKDIR /app
+COPY . .
+# Editable, so that the code, templates and data all run from /app.
+RUN pip install --no-cache-dir -e .
+# Static files are collected into the image; whitenoise serves them compressed.
+RUN SECRET_KEY=build-only python manage.py collectstatic --no-input
+RUN useradd --system saylau && mkdir -p /app/var/media && chown -R saylau /app/var
+USER saylau
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]

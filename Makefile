@@ -1,0 +1,53 @@
+# Everything a newcomer needs: `make demo` to see it, `make test` to check it.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+# Local services for the service-backed suite (override on the command line).
+SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/saylau
+SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: install demo serve test test-services lint format bench clean
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_reference kz2023
+	$(BIN)/python manage.py create_demo_users
+	@echo ""
+	@echo "Saylau is starting at http://127.0.0.1:8000/"
+	@echo "  admin:  http://127.0.0.1:8000/admin/  (user demo, password saylau-demo-2023)"
+	@echo "  API:    http://127.0.0.1:8000/api/v1/"
+	@echo "  health: http://127.0.0.1:8000/health/"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	mkdir -p var
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+# The same suite plus the tests marked `services`, on Postgres and Redis, with a real worker.
+test-services: install
+	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) $(BIN)/pytest -m ""
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,10 @@
+"""The one family of domain errors that the admin, the API and the commands turn into messages."""
+
+
+class ApplicationError(Exception):
+    """A refusal by a service: a message for people, and details (``extra``) for machines."""
+
+    def __init__(self, message: str, extra: dict | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra or {}

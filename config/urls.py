@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from config.health import health
+
+urlpatterns = [
+    path("", include("stations.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("config.api")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", health, name="health"),
+] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

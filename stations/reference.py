@@ -1,0 +1,285 @@
+"""The reference registry: regions, districts and stations built from a reference dataset.
+
+The dataset (``stations/data/<name>.json``) gives regions, their zones, registers and station
+counts; the districts, station names, addresses, commissions and the split of the register
+between stations are synthetic, drawn from a fixed seed so that every run builds the same data.
+Stations go through the same import service as a CSV file.
+"""
+
+import json
+import random
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.db import models, transaction
+
+from stations import synthetic
+from stations.importing import ImportReport, ProgressCallback, stations_import
+from stations.models import District, Region, Station
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+ABROAD_CODE = "ABR"
+CLOSED_SHARE = 0.03  # hospitals, military units and detention facilities
+ABROAD_ZONE = "Asia/Almaty"  # the CEC's zone; each station abroad keeps its host's own
+
+# Cities of national significance are divided into boroughs (akimats of city districts).
+CITY_DISTRICTS = {
+    "AST": ["Almaty", "Baikonur", "Yesil", "Saryarka", "Nura"],
+    "ALA": ["Alatau", "Almaly", "Auezov", "Bostandyk", "Zhetysu", "Medeu", "Nauryzbai", "Turksib"],
+    "SHY": ["Abai", "Al-Farabi", "Yenbekshi", "Karatau", "Turan"],
+}
+
+# Host countries of the stations abroad: ISO code, name, and (city, IANA zone) per station.
+ABROAD_STATIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
+    ("RU", "Russia", [("Moscow", "Europe/Moscow"), ("Saint Petersburg", "Europe/Moscow"),
+                      ("Kazan", "Europe/Moscow"), ("Omsk", "Asia/Omsk"),
+                      ("Astrakhan", "Europe/Astrakhan")]),
+    ("US", "United States", [("Washington", "America/New_York"), ("New York", "America/New_York"),
+                             ("San Francisco", "America/Los_Angeles")]),
+    ("CN", "China", [("Beijing", "Asia/Shanghai"), ("Shanghai", "Asia/Shanghai"),
+                     ("Urumqi", "Asia/Shanghai")]),
+    ("DE", "Germany", [("Berlin", "Europe/Berlin"), ("Frankfurt", "Europe/Berlin")]),
+    ("TR", "Türkiye", [("Ankara", "Europe/Istanbul"), ("Istanbul", "Europe/Istanbul")]),
+    ("UZ", "Uzbekistan", [("Tashkent", "Asia/Tashkent"), ("Samarkand", "Asia/Samarkand")]),
+    ("AE", "United Arab Emirates", [("Abu Dhabi", "Asia/Dubai"), ("Dubai", "Asia/Dubai")]),
+    ("IN", "India", [("New Delhi", "Asia/Kolkata"), ("Mumbai", "Asia/Kolkata")]),
+    ("SA", "Saudi Arabia", [("Riyadh", "Asia/Riyadh"), ("Jeddah", "Asia/Riyadh")]),
+    ("MN", "Mongolia", [("Ulaanbaatar", "Asia/Ulaanbaatar"), ("Ölgii", "Asia/Hovd")]),
+    ("KG", "Kyrgyzstan", [("Bishkek", "Asia/Bishkek")]),
+    ("TJ", "Tajikistan", [("Dushanbe", "Asia/Dushanbe")]),
+    ("TM", "Turkmenistan", [("Ashgabat", "Asia/Ashgabat")]),
+    ("AZ", "Azerbaijan", [("Baku", "Asia/Baku")]),
+    ("GE", "Georgia", [("Tbilisi", "Asia/Tbilisi")]),
+    ("AM", "Armenia", [("Yerevan", "Asia/Yerevan")]),
+    ("BY", "Belarus", [("Minsk", "Europe/Minsk")]),
+    ("MD", "Moldova", [("Chișinău", "Europe/Chisinau")]),
+    ("GB", "United Kingdom", [("London", "Europe/London")]),
+    ("FR", "France", [("Paris", "Europe/Paris")]),
+    ("IT", "Italy", [("Rome", "Europe/Rome")]),
+    ("ES", "Spain", [("Madrid", "Europe/Madrid")]),
+    ("NL", "Netherlands", [("The Hague", "Europe/Amsterdam")]),
+    ("BE", "Belgium", [("Brussels", "Europe/Brussels")]),
+    ("AT", "Austria", [("Vienna", "Europe/Vienna")]),
+    ("CH", "Switzerland", [("Bern", "Europe/Zurich")]),
+    ("PL", "Poland", [("Warsaw", "Europe/Warsaw")]),
+    ("CZ", "Czechia", [("Prague", "Europe/Prague")]),
+    ("HU", "Hungary", [("Budapest", "Europe/Budapest")]),
+    ("SE", "Sweden", [("Stockholm", "Europe/Stockholm")]),
+    ("FI", "Finland", [("Helsinki", "Europe/Helsinki")]),
+    ("NO", "Norway", [("Oslo", "Europe/Oslo")]),
+    ("LT", "Lithuania", [("Vilnius", "Europe/Vilnius")]),
+    ("LV", "Latvia", [("Riga", "Europe/Riga")]),
+    ("EE", "Estonia", [("Tallinn", "Europe/Tallinn")]),
+    ("BG", "Bulgaria", [("Sofia", "Europe/Sofia")]),
+    ("RO", "Romania", [("Bucharest", "Europe/Bucharest")]),
+    ("GR", "Greece", [("Athens", "Europe/Athens")]),
+    ("RS", "Serbia", [("Belgrade", "Europe/Belgrade")]),
+    ("HR", "Croatia", [("Zagreb", "Europe/Zagreb")]),
+    ("IL", "Israel", [("Tel Aviv", "Asia/Jerusalem")]),
+    ("EG", "Egypt", [("Cairo", "Africa/Cairo")]),
+    ("IR", "Iran", [("Tehran", "Asia/Tehran")]),
+    ("QA", "Qatar", [("Doha", "Asia/Qatar")]),
+    ("KW", "Kuwait", [("Kuwait City", "Asia/Kuwait")]),
+    ("JO", "Jordan", [("Amman", "Asia/Amman")]),
+    ("OM", "Oman", [("Muscat", "Asia/Muscat")]),
+    ("PK", "Pakistan", [("Islamabad", "Asia/Karachi")]),
+    ("AF", "Afghanistan", [("Kabul", "Asia/Kabul")]),
+    ("KR", "South Korea", [("Seoul", "Asia/Seoul")]),
+    ("JP", "Japan", [("Tokyo", "Asia/Tokyo")]),
+    ("MY", "Malaysia", [("Kuala Lumpur", "Asia/Kuala_Lumpur")]),
+    ("SG", "Singapore", [("Singapore", "Asia/Singapore")]),
+    ("TH", "Thailand", [("Bangkok", "Asia/Bangkok")]),
+    ("VN", "Vietnam", [("Hanoi", "Asia/Ho_Chi_Minh")]),
+    ("ID", "Indonesia", [("Jakarta", "Asia/Jakarta")]),
+    ("AU", "Australia", [("Canberra", "Australia/Sydney")]),
+    ("CA", "Canada", [("Ottawa", "America/Toronto")]),
+    ("BR", "Brazil", [("Brasília", "America/Sao_Paulo")]),
+    ("MX", "Mexico", [("Mexico City", "America/Mexico_City")]),
+    ("ZA", "South Africa", [("Pretoria", "Africa/Johannesburg")]),
+    ("ET", "Ethiopia", [("Addis Ababa", "Africa/Addis_Ababa")]),
+]  # fmt: skip
+
+ORDINARY_SITES = [
+    "Secondary school No. {n}", "School-lyceum No. {n}", "School-gymnasium No. {n}",
+    "Basic school No. {n}", "House of Culture", "Polytechnic college", "Sports complex",
+    "Village club", "Rural district akimat", "Music school No. {n}", "Youth centre",
+]  # fmt: skip
+CLOSED_SITES = [
+    "City hospital No. {n}", "Regional clinical hospital", "Maternity hospital No. {n}",
+    "Military unit {m}", "Pre-trial detention centre", "Tuberculosis dispensary",
+]  # fmt: skip
+
+
+@cache
+def load_dataset(name: str) -> dict[str, Any]:
+    path = DATA_DIR / f"{name}.json"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in DATA_DIR.glob("*.json")))
+        raise FileNotFoundError(f"no reference dataset {name!r}; known: {known}")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def reference_stations_load(*, name: str, progress: ProgressCallback | None = None) -> ImportReport:
+    """Build the dataset's regions, districts and stations; a second run changes nothing."""
+    data = load_dataset(name)
+    rng = random.Random(f"{name}/stations")
+    with transaction.atomic():
+        regions = _upsert_regions(data)
+        rows = list(_station_rows(data, regions, rng))
+        return stations_import(rows=enumerate(rows, start=1), progress=progress)
+
+
+def _upsert_regions(data: dict[str, Any]) -> dict[str, Region]:
+    regions: dict[str, Region] = {}
+    for position, item in enumerate(data["regions"], start=1):
+        regions[item["code"]] = _upsert(
+            Region,
+            {"code": item["code"]},
+            name_kk=item["name"]["kk"],
+            name_ru=item["name"]["ru"],
+            name_en=item["name"]["en"],
+            kind=item["kind"],
+            time_zone=item["timezone"],
+            position=position,
+        )
+    regions[ABROAD_CODE] = _upsert(
+        Region,
+        {"code": ABROAD_CODE},
+        name_kk="Шетелдегі сайлау учаскелері",
+        name_ru="Избирательные участки за рубежом",
+        name_en="Stations abroad",
+        kind=Region.Kind.ABROAD,
+        time_zone=ABROAD_ZONE,
+        position=len(data["regions"]) + 1,
+    )
+    return regions
+
+
+def _upsert(model: type[models.Model], lookup: dict[str, Any], **values: Any) -> Any:
+    """Get or create a row by ``lookup`` and save it only when a value differs."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values)
+    changed = [k for k, v in values.items() if getattr(obj, k) != v]
+    if changed:
+        for key in changed:
+            setattr(obj, key, values[key])
+        obj.save(update_fields=[*changed, "updated"])
+    return obj
+
+
+def _districts(region: Region, item: dict[str, Any], rng: random.Random) -> list[tuple[str, str]]:
+    """Return (name, kind) of each district: boroughs of a city, or an oblast's centre first."""
+    if region.kind == Region.Kind.CITY:
+        return [(f"{n} district", District.Kind.CITY_DISTRICT) for n in CITY_DISTRICTS[region.code]]
+    rural = synthetic.unique_place_names(
+        rng, item["local_maslikhats_estimate"] - 1, taken={item["admin_centre"]}
+    )
+    return [(item["admin_centre"], District.Kind.CITY)] + [
+        (f"{n} district", District.Kind.DISTRICT) for n in rural
+    ]
+
+
+def _upsert_districts(region: Region, named: list[tuple[str, str]]) -> list[District]:
+    return [
+        _upsert(
+            District,
+            {"region": region, "code": f"{region.code.lower()}-{position:02d}"},
+            name=name,
+            kind=kind,
+            commission_name=f"{name} territorial election commission",
+        )
+        for position, (name, kind) in enumerate(named, start=1)
+    ]
+
+
+def _split(total: int, weights: list[float]) -> list[int]:
+    """Split an integer total in proportion to weights, by largest remainders (sums exactly)."""
+    scale = total / sum(weights)
+    shares = [w * scale for w in weights]
+    parts = [int(s) for s in shares]
+    by_remainder = sorted(range(len(shares)), key=lambda i: (parts[i] - shares[i], i))
+    for i in by_remainder[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def _station_rows(
+    data: dict[str, Any], regions: dict[str, Region], rng: random.Random
+) -> Iterator[dict[str, Any]]:
+    for item in data["regions"]:
+        region = regions[item["code"]]
+        districts = _upsert_districts(region, _districts(region, item, rng))
+        # The oblast centre holds about a third of the stations; the rest share the remainder.
+        weights = [rng.uniform(0.7, 1.3) for _ in districts]
+        if region.kind == Region.Kind.OBLAST:
+            weights[0] = sum(weights[1:]) / 2
+        per_district = _split(item["stations_estimate"] - len(districts), weights)
+        yield from _domestic_rows(region, districts, per_district, item["register_estimate"], rng)
+    yield from _abroad_rows(data["register"]["abroad"], regions[ABROAD_CODE], rng)
+
+
+def _domestic_rows(
+    region: Region,
+    districts: list[District],
+    per_district: list[int],
+    register: int,
+    rng: random.Random,
+) -> Iterator[dict[str, Any]]:
+    rows = []
+    for district, extra in zip(districts, per_district, strict=True):
+        settlements = [district.name] if district.kind != District.Kind.DISTRICT else None
+        for _ in range(extra + 1):  # every district has at least one station
+            closed = rng.random() < CLOSED_SHARE
+            site = rng.choice(CLOSED_SITES if closed else ORDINARY_SITES)
+            settlement = (settlements or [f"{synthetic.place_name(rng)} village"])[0]
+            rows.append(
+                {
+                    "region": region.code,
+                    "district": district.name,
+                    "number": len(rows) + 1,
+                    "name": site.format(n=rng.randint(1, 120), m=rng.randint(10000, 99999)),
+                    "address": synthetic.street_address(rng, settlement),
+                    "kind": Station.Kind.CLOSED if closed else Station.Kind.ORDINARY,
+                    "step_free_access": rng.random() < 0.6,
+                    "aids_visually_impaired": rng.random() < 0.35,
+                    "aids_hearing_impaired": rng.random() < 0.2,
+                    "chair_name": synthetic.person_name(rng, female=rng.random() < 0.6),
+                    "secretary_name": synthetic.person_name(rng, female=rng.random() < 0.7),
+                    # Closed stations serve a ward or a unit: a few hundred voters at most.
+                    "_weight": rng.uniform(0.05, 0.25) if closed else rng.uniform(0.4, 1.6),
+                }
+            )
+    for row, voters in zip(rows, _split(register, [r.pop("_weight") for r in rows]), strict=True):
+        row["registered_voters"] = voters
+        yield row
+
+
+def _abroad_rows(register: int, region: Region, rng: random.Random) -> Iterator[dict[str, Any]]:
+    named = [(country, District.Kind.COUNTRY) for _, country, _ in ABROAD_STATIONS]
+    districts = _upsert_districts(region, named)
+    # The first city of a country holds the embassy; the others are consulates.
+    sites = [
+        (district, code, city, zone, "Embassy" if index == 0 else "Consulate General")
+        for district, (code, _, cities) in zip(districts, ABROAD_STATIONS, strict=True)
+        for index, (city, zone) in enumerate(cities)
+    ]
+    voters = _split(register, [rng.uniform(0.3, 1.7) for _ in sites])
+    for number, (site, count) in enumerate(zip(sites, voters, strict=True), start=1):
+        district, code, city, zone, mission = site
+        yield {
+            "region": region.code,
+            "district": district.name,
+            "number": number,
+            "name": f"{mission} of Kazakhstan in {city}",
+            "address": f"{synthetic.street_address(rng, city)}, {district.name}",
+            "registered_voters": count,
+            "kind": Station.Kind.ABROAD,
+            "country": code,
+            "time_zone": zone,
+            "step_free_access": True,
+            "chair_name": synthetic.person_name(rng, female=rng.random() < 0.4),
+            "secretary_name": synthetic.person_name(rng, female=rng.random() < 0.6),
+        }

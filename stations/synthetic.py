@@ -1,0 +1,66 @@
+"""Plausible Kazakh place and person names for the reference election's synthetic data.
+
+Every generator takes the caller's seeded ``random.Random`` so that the reference data is the
+same on every run and every machine.
+"""
+
+import random
+
+# Stems and endings of Kazakh toponyms: Ak+su, Kara+tobe, Sary+bulak ...
+PLACE_STEMS = [
+    "Ak", "Kara", "Sary", "Kok", "Zhana", "Kyzyl", "Ulken", "Kishi", "Altyn", "Kumis",
+    "Bes", "Zhety", "Shubar", "Tas", "Kos", "Baian", "Orta", "Tal", "Karagai", "Koktal",
+]  # fmt: skip
+PLACE_ENDINGS = [
+    "su", "tobe", "bulak", "kol", "zhar", "tau", "kum", "agash", "terek", "uzek",
+    "kain", "oba", "tal", "sai", "kudyk", "ozek", "adyr", "zhol", "kent", "dala",
+]  # fmt: skip
+STREETS = [
+    "Abai", "Kunaev", "Tole Bi", "Kabanbai Batyr", "Dostyk", "Respublika", "Satpaev",
+    "Baitursynov", "Auezov", "Zheltoksan", "Seifullin", "Zhambyl", "Bokeikhan", "Mailin",
+    "Momyshuly", "Kenesary", "Abylai Khan", "Al-Farabi", "Tauelsizdik", "Beibitshilik",
+    "Makhambet", "Shokan Ualikhanov", "Ybyrai Altynsarin", "Kurmangazy", "Azattyk",
+]  # fmt: skip
+MALE_NAMES = [
+    "Nurlan", "Yerlan", "Askar", "Daulet", "Marat", "Serik", "Bolat", "Arman", "Timur",
+    "Kairat", "Yerzhan", "Azamat", "Baurzhan", "Dauren", "Ruslan", "Sanzhar", "Olzhas",
+    "Almas", "Zhanibek", "Murat", "Aidos", "Talgat", "Nursultan", "Yerbol", "Galym",
+]  # fmt: skip
+FEMALE_NAMES = [
+    "Aigerim", "Gulnara", "Saule", "Aliya", "Dana", "Zhanar", "Aizhan", "Madina", "Assel",
+    "Dinara", "Gaukhar", "Karlygash", "Meruyert", "Ainur", "Botagoz", "Laura", "Saltanat",
+    "Zarina", "Kamila", "Elmira", "Akmaral", "Balzhan", "Togzhan", "Aruzhan", "Moldir",
+]  # fmt: skip
+SURNAME_STEMS = [
+    "Akhmet", "Bekmukhamed", "Zhaksybek", "Yermek", "Zhumabai", "Ismail", "Kassym", "Mukhtar",
+    "Omar", "Rakhim", "Sarsen", "Tulegen", "Utemis", "Khamit", "Shaikhy", "Yessen", "Baimukhan",
+    "Kenzhe", "Amir", "Seitkali", "Nurpeis", "Abdrakhman", "Tokhtar", "Suleimen", "Iskak",
+]  # fmt: skip
+
+
+def place_name(rng: random.Random) -> str:
+    return rng.choice(PLACE_STEMS) + rng.choice(PLACE_ENDINGS)
+
+
+def unique_place_names(
+    rng: random.Random, count: int, *, taken: set[str] | None = None
+) -> list[str]:
+    """Draw ``count`` distinct place names, none of them in ``taken``."""
+    seen = set(taken or ())
+    names: list[str] = []
+    while len(names) < count:
+        name = place_name(rng)
+        if name not in seen:
+            seen.add(name)
+            names.append(name)
+    return names
+
+
+def person_name(rng: random.Random, *, female: bool) -> str:
+    first = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
+    surname = rng.choice(SURNAME_STEMS) + ("ova" if female else "ov")
+    return f"{first} {surname}"
+
+
+def street_address(rng: random.Random, settlement: str) -> str:
+    return f"{rng.randint(1, 180)} {rng.choice(STREETS)} street, {settlement}"

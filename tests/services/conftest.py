@@ -1,0 +1,69 @@
+"""A real Celery worker for the service suite, started once per test session.
+
+The worker is a separate process on the same Redis broker and the same (test) database, so a
+task that passes here went through serialisation, the broker and another process's ORM.
+"""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from config.celery import app, ping
+
+WORKER_START_TIMEOUT = 60
+
+
+def _test_database_url() -> str:
+    """DATABASE_URL pointed at the database pytest-django created for this session."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path=f"/{connection.settings_dict['NAME']}"))
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    if not settings.REDIS_URL or connection.vendor != "postgresql":
+        pytest.fail(
+            "the service suite needs DATABASE_URL (Postgres) and REDIS_URL: make test-services"
+        )
+    app.control.purge()
+    name = f"test-{uuid.uuid4().hex[:8]}@%h"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(),
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "-n",
+            name,
+            "-l",
+            "warning",
+        ],
+        env=env,
+    )
+    deadline = time.monotonic() + WORKER_START_TIMEOUT
+    while True:
+        try:
+            ping.delay().get(timeout=2)
+            break
+        except Exception:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"the Celery worker did not start (exit code {process.poll()})")
+    yield process
+    process.terminate()
+    process.wait(timeout=30)

@@ -1,0 +1,53 @@
+import os
+
+import pytest
+import redis
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.urls import reverse
+
+from config.celery import ping
+
+pytestmark = pytest.mark.services
+
+
+def test_the_service_suite_runs_on_postgres_and_redis():
+    assert connection.vendor == "postgresql"
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False)
+
+
+def test_a_task_runs_in_the_worker_process_not_in_the_caller(celery_worker):
+    answer = ping.delay().get(timeout=10)
+
+    assert answer["pong"] is True
+    assert answer["pid"] == celery_worker.pid != os.getpid()
+
+
+def test_the_cache_stores_its_values_in_redis():
+    cache.set("probe", "stored", timeout=30)
+
+    keys = redis.Redis.from_url(settings.REDIS_URL).keys("saylau:*probe")
+
+    assert keys and cache.get("probe") == "stored"
+
+
+@pytest.mark.django_db
+def test_health_reports_a_live_worker(client, celery_worker):
+    response = client.get(reverse("health"))
+
+    assert response.json() == {"healthy": True, "database": "ok", "cache": "ok", "queue": "ok"}
+
+
+@pytest.mark.django_db
+def test_health_reports_503_when_no_worker_answers(client, celery_worker, monkeypatch):
+    monkeypatch.setattr("config.health.QUEUE_TIMEOUT_SECONDS", 0.5)
+    celery_worker.send_signal(19)  # SIGSTOP: the worker is alive but answers nothing
+    try:
+        response = client.get(reverse("health"))
+    finally:
+        celery_worker.send_signal(18)  # SIGCONT
+
+    assert response.status_code == 503
+    assert response.json()["queue"].startswith("error: TimeoutError")
