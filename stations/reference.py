@@ -134,7 +134,7 @@ def reference_stations_load(*, name: str, progress: ProgressCallback | None = No
 def _upsert_regions(data: dict[str, Any]) -> dict[str, Region]:
     regions: dict[str, Region] = {}
     for position, item in enumerate(data["regions"], start=1):
-        regions[item["code"]] = _upsert(
+        regions[item["code"]] = upsert(
             Region,
             {"code": item["code"]},
             name_kk=item["name"]["kk"],
@@ -144,7 +144,7 @@ def _upsert_regions(data: dict[str, Any]) -> dict[str, Region]:
             time_zone=item["timezone"],
             position=position,
         )
-    regions[ABROAD_CODE] = _upsert(
+    regions[ABROAD_CODE] = upsert(
         Region,
         {"code": ABROAD_CODE},
         name_kk="Шетелдегі сайлау учаскелері",
@@ -157,7 +157,7 @@ def _upsert_regions(data: dict[str, Any]) -> dict[str, Region]:
     return regions
 
 
-def _upsert(model: type[models.Model], lookup: dict[str, Any], **values: Any) -> Any:
+def upsert(model: type[models.Model], lookup: dict[str, Any], **values: Any) -> Any:
     """Get or create a row by ``lookup`` and save it only when a value differs."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
@@ -184,7 +184,7 @@ def _districts(region: Region, item: dict[str, Any], rng: random.Random) -> list
 
 def _upsert_districts(region: Region, named: list[tuple[str, str]]) -> list[District]:
     return [
-        _upsert(
+        upsert(
             District,
             {"region": region, "code": f"{region.code.lower()}-{position:02d}"},
             name=name,
@@ -193,17 +193,6 @@ def _upsert_districts(region: Region, named: list[tuple[str, str]]) -> list[Dist
         )
         for position, (name, kind) in enumerate(named, start=1)
     ]
-
-
-def _split(total: int, weights: list[float]) -> list[int]:
-    """Split an integer total in proportion to weights, by largest remainders (sums exactly)."""
-    scale = total / sum(weights)
-    shares = [w * scale for w in weights]
-    parts = [int(s) for s in shares]
-    by_remainder = sorted(range(len(shares)), key=lambda i: (parts[i] - shares[i], i))
-    for i in by_remainder[: total - sum(parts)]:
-        parts[i] += 1
-    return parts
 
 
 def _station_rows(
@@ -216,7 +205,7 @@ def _station_rows(
         weights = [rng.uniform(0.7, 1.3) for _ in districts]
         if region.kind == Region.Kind.OBLAST:
             weights[0] = sum(weights[1:]) / 2
-        per_district = _split(item["stations_estimate"] - len(districts), weights)
+        per_district = synthetic.split_total(item["stations_estimate"] - len(districts), weights)
         yield from _domestic_rows(region, districts, per_district, item["register_estimate"], rng)
     yield from _abroad_rows(data["register"]["abroad"], regions[ABROAD_CODE], rng)
 
@@ -252,7 +241,9 @@ def _domestic_rows(
                     "_weight": rng.uniform(0.05, 0.25) if closed else rng.uniform(0.4, 1.6),
                 }
             )
-    for row, voters in zip(rows, _split(register, [r.pop("_weight") for r in rows]), strict=True):
+    for row, voters in zip(
+        rows, synthetic.split_total(register, [r.pop("_weight") for r in rows]), strict=True
+    ):
         row["registered_voters"] = voters
         yield row
 
@@ -266,7 +257,7 @@ def _abroad_rows(register: int, region: Region, rng: random.Random) -> Iterator[
         for district, (code, _, cities) in zip(districts, ABROAD_STATIONS, strict=True)
         for index, (city, zone) in enumerate(cities)
     ]
-    voters = _split(register, [rng.uniform(0.3, 1.7) for _ in sites])
+    voters = synthetic.split_total(register, [rng.uniform(0.3, 1.7) for _ in sites])
     for number, (site, count) in enumerate(zip(sites, voters, strict=True), start=1):
         district, code, city, zone, mission = site
         yield {

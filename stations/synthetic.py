@@ -5,6 +5,9 @@ same on every run and every machine.
 """
 
 import random
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # Stems and endings of Kazakh toponyms: Ak+su, Kara+tobe, Sary+bulak ...
 PLACE_STEMS = [
@@ -64,3 +67,38 @@ def person_name(rng: random.Random, *, female: bool) -> str:
 
 def street_address(rng: random.Random, settlement: str) -> str:
     return f"{rng.randint(1, 180)} {rng.choice(STREETS)} street, {settlement}"
+
+
+def split_total(total: int, weights: list[float]) -> list[int]:
+    """Split an integer total in proportion to weights, by largest remainders (sums exactly)."""
+    scale = total / sum(weights)
+    shares = [w * scale for w in weights]
+    parts = [int(s) for s in shares]
+    by_remainder = sorted(range(len(shares)), key=lambda i: (parts[i] - shares[i], i))
+    for i in by_remainder[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def contiguous_groups(items: list[T], weights: list[int], count: int) -> list[list[T]]:
+    """Cut items, in order, into ``count`` non-empty runs of about equal total weight."""
+    if not 1 <= count <= len(items):
+        raise ValueError(f"cannot cut {len(items)} items into {count} groups")
+    groups: list[list[T]] = []
+    remaining = sum(weights)
+    start = 0
+    for left in range(count, 0, -1):
+        target, taken, end = remaining / left, 0, start
+        # Take at least one item, leave at least one for each group still to come.
+        while end < len(items) - (left - 1) and (
+            end == start or taken + weights[end] / 2 <= target
+        ):
+            taken += weights[end]
+            end += 1
+        if left == 1:
+            end = len(items)
+            taken = remaining
+        groups.append(items[start:end])
+        remaining -= taken
+        start = end
+    return groups

@@ -2,15 +2,17 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from elections.reference import reference_election_load
+from elections.selectors import election_counts
 from stations.reference import load_dataset, reference_stations_load
 from stations.selectors import registry_counts
 
 
 class Command(BaseCommand):
     help = (
-        "Load a reference election (e.g. kz2023) from the project's data: its regions, "
-        "districts and polling stations. Deterministic and idempotent: a second run "
-        "changes nothing."
+        "Load a reference election (e.g. kz2023) from the project's data: regions, districts "
+        "and polling stations, then the election's contests, parties, candidates and ballots. "
+        "Deterministic and idempotent: a second run changes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,13 +24,25 @@ class Command(BaseCommand):
         except FileNotFoundError as exc:
             raise CommandError(str(exc)) from exc
         started = time.monotonic()
-        report = reference_stations_load(
-            name=name, progress=lambda message: self.stderr.write(f"  {message}")
-        )
-        counts = registry_counts()
+
+        def progress(message: str) -> None:
+            self.stderr.write(f"  [{time.monotonic() - started:5.1f} s] {message}")
+
+        stations = reference_stations_load(name=name, progress=progress)
         self.stdout.write(
-            f"Stations: {report}\n"
+            f"Stations: {stations}\n"
             "Registry: {regions} regions and abroad, {districts} districts, {stations:,} stations "
-            "({abroad} abroad in {countries} countries, {closed} closed).\n".format(**counts)
-            + f"Done in {time.monotonic() - started:.1f} s."
+            "({abroad} abroad in {countries} countries, {closed} closed).".format(
+                **registry_counts()
+            )
         )
+        election, report = reference_election_load(name=name, progress=progress)
+        self.stdout.write(
+            f"Election: {election} ({election.get_status_display()}): {report}\n"
+            "Contests: {contests:,} = Mazhilis {mazhilis_list} list + {mazhilis_smd} districts, "
+            "regional maslikhats {regional_list} lists + {regional_smd} districts, "
+            "{local_bodies} district/city maslikhats with {local_smd:,} districts.\n"
+            "Candidates: {candidates:,} ({self_nominated:,} self-nominated), "
+            "{parties} parties.".format(**election_counts(election))
+        )
+        self.stdout.write(f"Done in {time.monotonic() - started:.1f} s.")

@@ -1,0 +1,23 @@
+from elections.models.structure import (
+    ELECTION_TRANSITIONS,
+    BallotLine,
+    Candidate,
+    Contest,
+    ContestStation,
+    Election,
+    ElectionStatusChange,
+    Party,
+    PartyListEntry,
+)
+
+__all__ = [
+    "ELECTION_TRANSITIONS",
+    "BallotLine",
+    "Candidate",
+    "Contest",
+    "ContestStation",
+    "Election",
+    "ElectionStatusChange",
+    "Party",
+    "PartyListEntry",
+]

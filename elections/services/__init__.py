@@ -1,0 +1,1 @@
+"""Services: every workflow that spans models or changes state, one sub-domain per module."""

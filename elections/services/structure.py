@@ -1,0 +1,207 @@
+"""Services that shape an election: its status, its contests' coverage, ballots and lists."""
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+
+from config.errors import ApplicationError
+from elections.models import (
+    ELECTION_TRANSITIONS,
+    BallotLine,
+    Candidate,
+    Contest,
+    ContestStation,
+    Election,
+    ElectionStatusChange,
+    Party,
+    PartyListEntry,
+)
+from stations.models import Station
+
+QUOTA_PERCENT = 30  # RULES.md: women, under-29s and persons with disabilities together
+
+
+class ElectionStatusError(ApplicationError):
+    pass
+
+
+class BallotError(ApplicationError):
+    pass
+
+
+class CoverageError(ApplicationError):
+    pass
+
+
+class PartyListError(ApplicationError):
+    pass
+
+
+@transaction.atomic
+def election_change_status(
+    *, election: Election, to_status: str, user: AbstractBaseUser | None, reason: str = ""
+) -> Election:
+    """Move an election to its next status and record who did it and why."""
+    # Lock the row so that two commissioners pressing the button at once make one move.
+    election = Election.objects.select_for_update().get(pk=election.pk)
+    allowed = ELECTION_TRANSITIONS[election.status]
+    if to_status not in allowed:
+        names = ", ".join(sorted(allowed)) or "none: it is final"
+        raise ElectionStatusError(
+            f"status: an election in {election.status} cannot move to {to_status}; "
+            f"allowed: {names}",
+            extra={"field": "status", "from": election.status, "to": to_status},
+        )
+    ElectionStatusChange.objects.create(
+        election=election,
+        from_status=election.status,
+        to_status=to_status,
+        user=user,
+        reason=reason,
+    )
+    election.status = to_status
+    election.save(update_fields=["status", "updated"])
+    return election
+
+
+def _refuse_if_frozen(contest: Contest) -> None:
+    if contest.election.ballots_frozen:
+        raise BallotError(
+            f"ballot: {contest.election} is in {contest.election.status}; ballots are frozen "
+            "once an election leaves setup",
+            extra={"field": "ballot_lines", "status": contest.election.status},
+        )
+
+
+@transaction.atomic
+def contest_cover_stations(*, contest: Contest, stations: Iterable[Station]) -> int:
+    """Add stations to a contest; refuse one already in another contest of this body and kind."""
+    _refuse_if_frozen(contest)
+    already = set(contest.coverage.values_list("station_id", flat=True))
+    new = [station for station in stations if station.pk not in already]
+    clash = (
+        ContestStation.objects.filter(
+            election_id=contest.election_id, body=contest.body, kind=contest.kind, station__in=new
+        )
+        .select_related("contest", "station")
+        .first()
+    )
+    if clash:
+        raise CoverageError(
+            f"stations: {clash.station} is already in {clash.contest}; a station votes in at "
+            "most one contest of each body and kind",
+            extra={"field": "stations", "station": clash.station_id, "contest": clash.contest_id},
+        )
+    rows = [
+        ContestStation(
+            contest=contest,
+            station=station,
+            election_id=contest.election_id,
+            body=contest.body,
+            kind=contest.kind,
+        )
+        for station in new
+    ]
+    try:
+        with transaction.atomic():
+            created = ContestStation.objects.bulk_create(rows, batch_size=2000)
+    except IntegrityError as exc:  # a concurrent change covered one of these stations first
+        raise CoverageError(f"stations: {exc}", extra={"field": "stations"}) from exc
+    return len(created)
+
+
+@transaction.atomic
+def ballot_lines_set(*, contest: Contest, choices: Sequence[Party | Candidate]) -> list[BallotLine]:
+    """Replace a contest's ballot with these parties or candidates, then "Against all", last."""
+    _refuse_if_frozen(contest)
+    expected = Party if contest.kind == Contest.Kind.PARTY_LIST else Candidate
+    for position, choice in enumerate(choices, start=1):
+        if not isinstance(choice, expected):
+            raise BallotError(
+                f"ballot_lines: line {position} is {choice}; a {contest.get_kind_display()} "
+                f"ballot lists {expected._meta.verbose_name_plural}",
+                extra={"field": "ballot_lines", "position": position},
+            )
+        if choice.election_id != contest.election_id or (
+            isinstance(choice, Candidate) and choice.contest_id != contest.pk
+        ):
+            raise BallotError(
+                f"ballot_lines: {choice} is not registered in {contest}",
+                extra={"field": "ballot_lines", "position": position},
+            )
+    if len(set(choices)) != len(choices):
+        raise BallotError(
+            "ballot_lines: a party or candidate appears twice", {"field": "ballot_lines"}
+        )
+    contest.ballot_lines.all().delete()
+    lines = [
+        BallotLine(contest=contest, position=position, **{expected.__name__.lower(): choice})
+        for position, choice in enumerate(choices, start=1)
+    ]
+    lines.append(BallotLine(contest=contest, position=len(choices) + 1, is_against_all=True))
+    return BallotLine.objects.bulk_create(lines)
+
+
+def party_list_problems(
+    *,
+    seats: int,
+    max_length: int,
+    election_day: date,
+    party: Party,
+    candidates: Sequence[Candidate],
+) -> list[str]:
+    """Return every rule a party list breaks (RULES.md, "Party lists"), naming the numbers."""
+    problems = []
+    if len(candidates) > max_length:
+        problems.append(
+            f"length: the list has {len(candidates)} names; at most {max_length} are allowed "
+            f"({seats} seats × 1.3)"
+        )
+    seen: dict[int, int] = {}
+    for position, candidate in enumerate(candidates, start=1):
+        if candidate.pk in seen:
+            problems.append(
+                f"duplicate: {candidate} is at positions {seen[candidate.pk]} and {position}"
+            )
+        seen.setdefault(candidate.pk, position)
+        if candidate.party_id != party.pk:
+            problems.append(
+                f"membership: {candidate} (position {position}) is not on {party}'s roll"
+            )
+    counted = sum(1 for c in candidates if c.counts_for_quota(election_day))
+    needed = -(-len(candidates) * QUOTA_PERCENT // 100)  # ceiling of 30 %
+    if counted < needed:
+        share = 100 * counted / len(candidates) if candidates else 0
+        problems.append(
+            f"quota: {counted} of {len(candidates)} candidates ({share:.1f} %) are women, under 29 "
+            f"or persons with disabilities; at least {QUOTA_PERCENT} % ({needed}) are required"
+        )
+    return problems
+
+
+@transaction.atomic
+def party_list_set(*, contest: Contest, party: Party, candidates: Sequence[Candidate]) -> None:
+    """Register a party's list in a party-list contest, in order, if it meets every rule."""
+    _refuse_if_frozen(contest)
+    if contest.kind != Contest.Kind.PARTY_LIST:
+        raise PartyListError(
+            f"contest: {contest} is not a party-list contest", {"field": "contest"}
+        )
+    problems = party_list_problems(
+        seats=contest.seats,
+        max_length=contest.max_list_length,
+        election_day=contest.election.date,
+        party=party,
+        candidates=candidates,
+    )
+    if problems:
+        raise PartyListError(
+            "; ".join(problems), extra={"field": "list_entries", "problems": problems}
+        )
+    contest.list_entries.filter(party=party).delete()
+    PartyListEntry.objects.bulk_create(
+        PartyListEntry(contest=contest, party=party, position=position, candidate=candidate)
+        for position, candidate in enumerate(candidates, start=1)
+    )
