@@ -2,9 +2,12 @@
 
 from rest_framework.routers import DefaultRouter
 
+from elections.api import ContestViewSet, StationWithBallotsViewSet
 from stations.api import RegionViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
+router.register("stations", StationWithBallotsViewSet, basename="station")
+router.register("contests", ContestViewSet, basename="contest")
 
 urlpatterns = router.urls

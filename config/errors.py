@@ -8,3 +8,10 @@ class ApplicationError(Exception):
         super().__init__(message)
         self.message = message
         self.extra = extra or {}
+
+
+def report_to_admin(request, exc: ApplicationError) -> None:
+    """Show a service's refusal at the top of the admin page, as an error message."""
+    from django.contrib import messages  # imported here: this module loads before apps are ready
+
+    messages.error(request, exc.message)

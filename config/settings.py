@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
     "stations",
@@ -154,6 +155,14 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Saylau API",
     "DESCRIPTION": "Read-only open data about polling stations, contests and published results.",
     "VERSION": "1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RegionKindEnum": "config.schema.REGION_KIND",
+        "StationKindEnum": "config.schema.STATION_KIND",
+        "ContestKindEnum": "config.schema.CONTEST_KIND",
+    },
 }
 
 LOGIN_URL = "admin:login"

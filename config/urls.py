@@ -2,13 +2,17 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import health
 
 urlpatterns = [
     path("", include("stations.urls")),
+    path("", include("elections.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health, name="health"),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -14,7 +14,15 @@ from typing import Any
 
 from django.db import transaction
 
-from elections.models import BallotLine, Candidate, Contest, ContestStation, Election, Party
+from elections.models import (
+    BallotLine,
+    Candidate,
+    Contest,
+    ContestStation,
+    Election,
+    Party,
+    PartyListEntry,
+)
 from elections.services.structure import (
     QUOTA_PERCENT,
     ballot_lines_set,
@@ -442,9 +450,11 @@ def _sync_lists_and_ballots(
 ) -> None:
     lists = defaultdict(list)
     for contest_id, party_id, number in (
-        election.contests.filter(list_entries__isnull=False)
-        .order_by("list_entries__position")
-        .values_list("pk", "list_entries__party_id", "list_entries__candidate__registration_number")
+        PartyListEntry.objects.filter(party_list__contest__election=election)
+        .order_by("position")
+        .values_list(
+            "party_list__contest_id", "party_list__party_id", "candidate__registration_number"
+        )
     ):
         lists[(contest_id, party_id)].append(number)
     ballots = defaultdict(list)

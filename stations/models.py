@@ -196,7 +196,7 @@ class Station(Timestamped):
         return f"No. {self.number} {self.name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:stations_station_change", args=[self.pk])
+        return reverse("elections:station", args=[self.pk])
 
     @property
     def zone(self) -> ZoneInfo:

@@ -4,5 +4,5 @@ from stations import views
 
 app_name = "stations"
 urlpatterns = [
-    path("", views.region_list, name="region-list"),
+    path("", views.station_finder, name="finder"),
 ]

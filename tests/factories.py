@@ -1,5 +1,8 @@
+import datetime
+
 import factory
 
+from elections.models import Candidate, Contest, Election, Party
 from stations.models import District, Region, Station
 
 
@@ -37,3 +40,53 @@ class StationFactory(factory.django.DjangoModelFactory):
     address = "12 Abai street, Semey"
     time_zone = factory.SelfAttribute("region.time_zone")
     registered_voters = 1500
+
+
+class ElectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Election
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"election-{n}")
+    name = factory.Sequence(lambda n: f"General election {n}")
+    date = datetime.date(2023, 3, 19)
+
+
+class PartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Party
+
+    election = factory.SubFactory(ElectionFactory)
+    short_name = factory.Sequence(lambda n: f"P{n}")
+    name = factory.LazyAttribute(lambda p: f"Party {p.short_name}")
+    registration_order = factory.Sequence(lambda n: n + 1)
+
+
+class ContestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contest
+
+    election = factory.SubFactory(ElectionFactory)
+    code = factory.Sequence(lambda n: f"smd-{n}")
+    name = factory.Sequence(lambda n: f"Single-member district No. {n}")
+    body = Contest.Body.MAZHILIS
+    kind = Contest.Kind.SINGLE_MEMBER
+
+
+class PartyListContestFactory(ContestFactory):
+    code = factory.Sequence(lambda n: f"list-{n}")
+    name = "Mazhilis — party lists"
+    kind = Contest.Kind.PARTY_LIST
+    seats = 10
+    threshold_percent = 5
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Candidate
+
+    election = factory.SubFactory(ElectionFactory)
+    registration_number = factory.Sequence(lambda n: f"C{n:05d}")
+    full_name = factory.Sequence(lambda n: f"Askar Candidate{n}ov")
+    sex = Candidate.Sex.MALE
+    date_of_birth = datetime.date(1975, 6, 1)

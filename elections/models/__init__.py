@@ -7,6 +7,7 @@ from elections.models.structure import (
     Election,
     ElectionStatusChange,
     Party,
+    PartyList,
     PartyListEntry,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "Election",
     "ElectionStatusChange",
     "Party",
+    "PartyList",
     "PartyListEntry",
 ]

@@ -269,25 +269,40 @@ class Candidate(Timestamped):
         return self.sex == self.Sex.FEMALE or self.age_on(election_day) < 29 or self.has_disability
 
 
+class PartyList(Timestamped):
+    """A party's ordered list of candidates in one party-list contest."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="party_lists")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="lists")
+
+    class Meta:
+        ordering = ["contest", "party__registration_order"]
+        verbose_name = _("party list")
+        verbose_name_plural = _("party lists")
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "party"], name="party_list_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} — {self.contest}"
+
+
 class PartyListEntry(models.Model):
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="list_entries")
-    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="list_entries")
+    party_list = models.ForeignKey(PartyList, on_delete=models.CASCADE, related_name="entries")
     position = models.PositiveSmallIntegerField(_("position"))
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="list_entries")
 
     class Meta:
-        ordering = ["contest", "party__registration_order", "position"]
-        verbose_name = _("party list entry")
-        verbose_name_plural = _("party list entries")
+        ordering = ["party_list", "position"]
+        verbose_name = _("list entry")
+        verbose_name_plural = _("list entries")
         constraints = [
-            models.UniqueConstraint(
-                fields=["contest", "party", "position"], name="list_position_unique"
-            ),
-            models.UniqueConstraint(fields=["contest", "candidate"], name="list_candidate_once"),
+            models.UniqueConstraint(fields=["party_list", "position"], name="list_position_unique"),
+            models.UniqueConstraint(fields=["party_list", "candidate"], name="list_candidate_once"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.party} #{self.position}: {self.candidate}"
+        return f"{self.position}. {self.candidate}"
 
 
 class BallotLine(models.Model):

@@ -16,6 +16,7 @@ from elections.models import (
     Election,
     ElectionStatusChange,
     Party,
+    PartyList,
     PartyListEntry,
 )
 from stations.models import Station
@@ -182,7 +183,7 @@ def party_list_problems(
 
 
 @transaction.atomic
-def party_list_set(*, contest: Contest, party: Party, candidates: Sequence[Candidate]) -> None:
+def party_list_set(*, contest: Contest, party: Party, candidates: Sequence[Candidate]) -> PartyList:
     """Register a party's list in a party-list contest, in order, if it meets every rule."""
     _refuse_if_frozen(contest)
     if contest.kind != Contest.Kind.PARTY_LIST:
@@ -200,8 +201,10 @@ def party_list_set(*, contest: Contest, party: Party, candidates: Sequence[Candi
         raise PartyListError(
             "; ".join(problems), extra={"field": "list_entries", "problems": problems}
         )
-    contest.list_entries.filter(party=party).delete()
+    party_list, _ = PartyList.objects.get_or_create(contest=contest, party=party)
+    party_list.entries.all().delete()
     PartyListEntry.objects.bulk_create(
-        PartyListEntry(contest=contest, party=party, position=position, candidate=candidate)
+        PartyListEntry(party_list=party_list, position=position, candidate=candidate)
         for position, candidate in enumerate(candidates, start=1)
     )
+    return party_list
