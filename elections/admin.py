@@ -240,14 +240,15 @@ class PartyListAdmin(admin.ModelAdmin):
             f"disabilities; at most {party_list.contest.max_list_length} names"
         )
 
-    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
-        # The entries are written by the service, which checks the list once more atomically.
-        entries = next(fs for fs in formsets if isinstance(fs, PartyListEntryFormSet))
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        """Write the entries through the service, which checks the list once more atomically."""
         try:
             party_list_set(
                 contest=form.instance.contest,
                 party=form.instance.party,
-                candidates=entries.ordered_candidates,
+                candidates=formset.ordered_candidates,
             )
         except ApplicationError as exc:
             report_to_admin(request, exc)
+        # The admin's change message reads these; the service replaced the entries wholesale.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []

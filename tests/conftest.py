@@ -1,5 +1,9 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.test import Client
 
 
@@ -10,3 +14,15 @@ def staff_client(db) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@contextmanager
+def rolled_back(django_db_blocker) -> Iterator[None]:
+    """Keep data made inside for a whole test module, then roll it back.
+
+    For the reference dataset, which takes seconds to build: each test still runs in its own
+    savepoint, so tests cannot see each other's changes.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)

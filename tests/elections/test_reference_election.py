@@ -2,23 +2,22 @@ from collections import Counter
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
+from django.core.management import CommandError, call_command
 from django.db.models import Count, Max
 
 from elections.models import BallotLine, Candidate, Contest, ContestStation, Election, PartyList
 from elections.services.structure import party_list_problems
 from stations.models import Region, Station
+from tests.conftest import rolled_back
 
 
 @pytest.fixture(scope="module")
 def first_load(django_db_setup, django_db_blocker):
     """Load the whole reference election once for this module, and roll it back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back(django_db_blocker):
         out = StringIO()
         call_command("load_reference", "kz2023", stdout=out, stderr=StringIO())
         yield out.getvalue()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
@@ -130,6 +129,21 @@ def test_a_second_load_changes_nothing(election):
 
     call_command("load_reference", "kz2023", stdout=out, stderr=StringIO())
 
-    assert "contests 0 created, 0 updated; candidates 0 created, 0 updated; 0 station-contest " \
-        "links added; 0 party lists and 0 ballots (re)written." in out.getvalue()  # fmt: skip
+    assert (
+        "contests 0 created, 0 updated; candidates 0 created, 0 updated; 0 station-contest "
+        "links added; 0 party lists and 0 ballots (re)written."
+    ) in out.getvalue()
     assert snapshot() == before
+
+
+def test_the_command_prints_what_it_made(first_load):
+    assert "10233 created" in first_load
+    assert (
+        "Contests: 3,131 = Mazhilis 1 list + 29 districts, regional maslikhats 20 lists + "
+        "334 districts, 203 district/city maslikhats with 2,747 districts."
+    ) in first_load
+
+
+def test_an_unknown_dataset_is_refused_with_the_known_names(db):
+    with pytest.raises(CommandError, match="no reference dataset 'kz1999'; known: kz2023"):
+        call_command("load_reference", "kz1999")

@@ -167,8 +167,10 @@ def test_a_list_below_the_quota_is_refused_with_the_numbers():
             contest=contest, party=party, candidates=people(contest.election, party, women=2, men=8)
         )
 
-    assert "quota: 2 of 10 candidates (20.0 %) are women, under 29 or persons with disabilities; " \
-        "at least 30 % (3) are required" in refused.value.message  # fmt: skip
+    assert (
+        "quota: 2 of 10 candidates (20.0 %) are women, under 29 or persons with disabilities; "
+        "at least 30 % (3) are required"
+    ) in refused.value.message
     assert not contest.party_lists.exists()
 
 

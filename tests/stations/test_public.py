@@ -10,7 +10,7 @@ def test_the_registry_page_sums_stations_and_voters_by_region(client):
     StationFactory(region__code="AKT", region__name_en="Aktobe Region", registered_voters=1000)
     StationFactory(region__code="AKT", registered_voters=500)
 
-    response = client.get(reverse("stations:region-list"))
+    response = client.get(reverse("stations:finder"))
 
     content = response.content.decode()
     assert response.status_code == 200
@@ -21,7 +21,7 @@ def test_the_registry_page_sums_stations_and_voters_by_region(client):
 def test_the_registry_page_shows_region_names_in_the_chosen_language(client):
     RegionFactory(code="AKT", name_en="Aktobe Region", name_ru="Актюбинская область")
 
-    response = client.get(reverse("stations:region-list"), HTTP_ACCEPT_LANGUAGE="ru")
+    response = client.get(reverse("stations:finder"), HTTP_ACCEPT_LANGUAGE="ru")
 
     assert "Актюбинская область" in response.content.decode()
 

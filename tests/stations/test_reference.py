@@ -1,70 +1,68 @@
-from io import StringIO
-
 import pytest
-from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
 from stations.models import District, Region, Station
-from stations.reference import load_dataset
+from stations.reference import load_dataset, reference_stations_load
 from stations.zones import known_time_zones
+from tests.conftest import rolled_back
 
-pytestmark = pytest.mark.django_db
-
-
-def load() -> str:
-    out = StringIO()
-    call_command("load_reference", "kz2023", stdout=out, stderr=StringIO())
-    return out.getvalue()
+DATA = load_dataset("kz2023")
 
 
-def snapshot() -> list[tuple]:
-    return list(Station.objects.order_by("pk").values_list())
+@pytest.fixture(scope="module")
+def first_report(django_db_setup, django_db_blocker):
+    with rolled_back(django_db_blocker):
+        yield reference_stations_load(name="kz2023")
 
 
-def test_the_reference_registry_has_the_2023_stations_and_a_second_load_changes_nothing():
-    data = load_dataset("kz2023")
+@pytest.fixture
+def stations(first_report, db):
+    return Station.objects.all()
 
-    out = load()
 
-    assert "10233 created" in out
-    stations = Station.objects.all()
+def test_it_builds_the_10233_stations_of_2023(first_report, stations):
+    assert (first_report.created, first_report.updated, first_report.unchanged) == (10_233, 0, 0)
     assert stations.count() == 10_233
     assert stations.abroad().count() == 77
     assert stations.abroad().values("country").distinct().count() == 62
     assert Region.objects.exclude(kind=Region.Kind.ABROAD).count() == 20
-    assert stations.aggregate(v=Sum("registered_voters"))["v"] == data["register"]["national"]
+
+
+def test_the_registers_add_up_to_the_national_register(stations):
+    assert stations.aggregate(v=Sum("registered_voters"))["v"] == DATA["register"]["national"]
     assert (
-        stations.abroad().aggregate(v=Sum("registered_voters"))["v"] == data["register"]["abroad"]
+        stations.abroad().aggregate(v=Sum("registered_voters"))["v"] == DATA["register"]["abroad"]
     )
-    for item in data["regions"]:
+    for item in DATA["regions"]:
         region = Region.objects.get(code=item["code"])
         assert region.stations.count() == item["stations_estimate"]
         assert (
             region.stations.aggregate(v=Sum("registered_voters"))["v"] == item["register_estimate"]
         )
-    assert 0.01 < stations.closed().count() / stations.count() < 0.06
-    assert set(stations.values_list("time_zone", flat=True)) <= known_time_zones()
-    # Each district/city maslikhat of an oblast has its district; cities have boroughs.
-    oblast_districts = District.objects.filter(region__kind=Region.Kind.OBLAST).count()
-    assert oblast_districts == data["contests"]["local_maslikhats"]["count"]
     assert not stations.filter(registered_voters=0).exists()
 
-    before, first_updated = snapshot(), Station.objects.order_by("-updated").first().updated
-    out = load()
 
-    assert "0 created, 0 updated, 10233 unchanged" in out
-    assert snapshot() == before
-    assert Station.objects.order_by("-updated").first().updated == first_updated
+def test_a_few_percent_are_closed_and_every_zone_is_real(stations):
+    assert 0.01 < stations.closed().count() / stations.count() < 0.06
+    assert set(stations.values_list("time_zone", flat=True)) <= known_time_zones()
 
 
-def test_stations_abroad_keep_their_host_zone():
-    load()
+def test_each_local_maslikhat_has_its_district_and_cities_have_boroughs(stations):
+    oblast_districts = District.objects.filter(region__kind=Region.Kind.OBLAST)
+    assert oblast_districts.count() == DATA["contests"]["local_maslikhats"]["count"]
+    assert District.objects.filter(region__code="ALA", kind="city_district").count() == 8
 
-    embassy = Station.objects.abroad().get(district__name="Japan")
+
+def test_stations_abroad_keep_their_host_zone(stations):
+    embassy = stations.abroad().get(district__name="Japan")
     assert (embassy.country, embassy.time_zone) == ("JP", "Asia/Tokyo")
-    assert Station.objects.get(region__code="AKT", number=1).time_zone == "Asia/Aqtobe"
+    assert stations.get(region__code="AKT", number=1).time_zone == "Asia/Aqtobe"
 
 
-def test_an_unknown_dataset_is_refused_with_the_known_names():
-    with pytest.raises(CommandError, match="no reference dataset 'kz1999'; known: kz2023"):
-        call_command("load_reference", "kz1999")
+def test_a_second_load_changes_nothing(stations):
+    before = list(stations.order_by("pk").values_list())
+
+    report = reference_stations_load(name="kz2023")
+
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 10_233)
+    assert list(stations.order_by("pk").values_list()) == before
