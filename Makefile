@@ -24,9 +24,10 @@ demo: install
 	$(BIN)/python manage.py create_demo_users
 	@echo ""
 	@echo "Saylau is starting at http://127.0.0.1:8000/"
-	@echo "  admin:  http://127.0.0.1:8000/admin/  (user demo, password saylau-demo-2023)"
-	@echo "  API:    http://127.0.0.1:8000/api/v1/"
-	@echo "  health: http://127.0.0.1:8000/health/"
+	@echo "  public:   http://127.0.0.1:8000/  (find a station and its ballots)"
+	@echo "  admin:    http://127.0.0.1:8000/admin/  (user demo, password saylau-demo-2023)"
+	@echo "  API docs: http://127.0.0.1:8000/api/docs/"
+	@echo "  health:   http://127.0.0.1:8000/health/"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: install

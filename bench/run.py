@@ -18,10 +18,21 @@ POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/saylau_bench"
 )
 
-# (label, manage.py arguments); each scenario runs in order on the same fresh database.
-SCENARIOS = [
-    ("load_reference kz2023 (empty database)", ["load_reference", "kz2023"]),
-    ("load_reference kz2023 (second run, no changes)", ["load_reference", "kz2023"]),
+# Each sequence runs on a fresh, migrated database: (label, manage.py arguments) in order.
+SEQUENCES = [
+    [
+        (
+            "load_reference kz2023 --stations-only, empty database",
+            ["load_reference", "kz2023", "--stations-only"],
+        ),
+    ],
+    [
+        (
+            "load_reference kz2023, empty database (stations and election)",
+            ["load_reference", "kz2023"],
+        ),
+        ("load_reference kz2023, second run (no changes)", ["load_reference", "kz2023"]),
+    ],
 ]
 
 
@@ -56,12 +67,13 @@ def fresh_postgres() -> str | None:
 def main() -> None:
     results: dict[str, dict[str, float]] = {}
     for backend, make_database in [("SQLite", fresh_sqlite), ("Postgres", fresh_postgres)]:
-        url = make_database()
-        if url is None:
-            continue
-        manage(url, "migrate", "--no-input")
-        for label, args in SCENARIOS:
-            results.setdefault(label, {})[backend] = manage(url, *args)
+        for sequence in SEQUENCES:
+            url = make_database()
+            if url is None:
+                break
+            manage(url, "migrate", "--no-input")
+            for label, args in sequence:
+                results.setdefault(label, {})[backend] = manage(url, *args)
     backends = sorted({b for row in results.values() for b in row}, reverse=True)
     print(f"| scenario | {' | '.join(backends)} |")
     print(f"|---|{'---|' * len(backends)}")

@@ -219,11 +219,12 @@ def _domestic_rows(
 ) -> Iterator[dict[str, Any]]:
     rows = []
     for district, extra in zip(districts, per_district, strict=True):
-        settlements = [district.name] if district.kind != District.Kind.DISTRICT else None
+        # A borough's stations are in its city; a rural district's in its villages.
+        town = {District.Kind.CITY: district.name, District.Kind.CITY_DISTRICT: region.name_en}
         for _ in range(extra + 1):  # every district has at least one station
             closed = rng.random() < CLOSED_SHARE
             site = rng.choice(CLOSED_SITES if closed else ORDINARY_SITES)
-            settlement = (settlements or [f"{synthetic.place_name(rng)} village"])[0]
+            settlement = town.get(district.kind) or f"{synthetic.place_name(rng)} village"
             rows.append(
                 {
                     "region": region.code,

@@ -17,8 +17,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", help="dataset name, e.g. kz2023")
+        parser.add_argument(
+            "--stations-only",
+            action="store_true",
+            help="load only the station registry, not the election",
+        )
 
-    def handle(self, *args, name: str, **options) -> None:
+    def handle(self, *args, name: str, stations_only: bool, **options) -> None:
         try:
             load_dataset(name)
         except FileNotFoundError as exc:
@@ -36,6 +41,11 @@ class Command(BaseCommand):
                 **registry_counts()
             )
         )
+        if not stations_only:
+            self._load_election(name, progress)
+        self.stdout.write(f"Done in {time.monotonic() - started:.1f} s.")
+
+    def _load_election(self, name: str, progress) -> None:
         election, report = reference_election_load(name=name, progress=progress)
         self.stdout.write(
             f"Election: {election} ({election.get_status_display()}): {report}\n"
@@ -45,4 +55,3 @@ class Command(BaseCommand):
             "Candidates: {candidates:,} ({self_nominated:,} self-nominated), "
             "{parties} parties.".format(**election_counts(election))
         )
-        self.stdout.write(f"Done in {time.monotonic() - started:.1f} s.")
