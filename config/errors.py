@@ -2,7 +2,13 @@
 
 
 class ApplicationError(Exception):
-    """A refusal by a service: a message for people, and details (``extra``) for machines."""
+    """A refusal by a service: a message for people, and details (``extra``) for machines.
+
+    ``http_status`` is what the API answers: 400 bad input, 403 not yours to do, 404 outside
+    your scope, 409 the object is not in a state that allows it.
+    """
+
+    http_status = 400
 
     def __init__(self, message: str, extra: dict | None = None) -> None:
         super().__init__(message)

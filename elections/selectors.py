@@ -1,10 +1,10 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from elections.models import BallotLine, Candidate, Contest, Election
-from stations.models import Station
+from elections.models import BallotLine, Candidate, Contest, ContestStation, Election, Protocol
+from stations.models import Region, Station
 
 
 def election_counts(election: Election) -> dict[str, int]:
@@ -79,3 +79,64 @@ def station_ballots(station: Station) -> list[StationElection]:
             by_election[election.pk] = StationElection(election, opens, closes, [])
         by_election[election.pk].contests.append(contest)
     return sorted(by_election.values(), key=lambda item: item.election.date, reverse=True)
+
+
+@dataclass
+class EntryChoice:
+    contest: Contest
+    protocol: Protocol | None
+
+
+def contests_for_entry(station: Station) -> list[EntryChoice]:
+    """The station's contests in elections being counted, each with its current protocol."""
+    contests = Contest.objects.for_station(station).filter(
+        election__status=Election.Status.COUNTING
+    )
+    protocols = {
+        p.contest_id: p
+        for p in Protocol.objects.filter(station=station, is_active=True, contest__in=contests)
+    }
+    ordered = sorted(contests, key=lambda c: (BALLOT_ORDER[(c.body, c.kind)], c.number))
+    return [EntryChoice(contest, protocols.get(contest.pk)) for contest in ordered]
+
+
+@dataclass
+class ProgressRow:
+    region: Region
+    expected: int = 0
+    received: int = 0
+    awaiting_second: int = 0
+    mismatch: int = 0
+    review: int = 0
+    quarantined: int = 0
+    accepted: int = 0
+
+    @property
+    def outstanding(self) -> int:
+        return self.expected - self.accepted
+
+
+def protocol_progress(election: Election, stations: QuerySet[Station]) -> list[ProgressRow]:
+    """Per region: protocols expected (station × contest), received, held and accepted."""
+    rows = {region.pk: ProgressRow(region) for region in Region.objects.all()}
+    expected = (
+        ContestStation.objects.filter(election=election, station__in=stations)
+        .values("station__region")
+        .annotate(n=Count("pk"))
+    )
+    for row in expected:
+        rows[row["station__region"]].expected = row["n"]
+    active = Protocol.objects.filter(
+        contest__election=election, is_active=True, station__in=stations
+    )
+    for row in active.values("station__region", "status").annotate(
+        n=Count("pk"), flagged=Count("pk", filter=~Q(flags=[]))
+    ):
+        target = rows[row["station__region"]]
+        target.received += row["n"]
+        status = row["status"]
+        if status == Protocol.Status.REVIEW:
+            target.quarantined += row["flagged"]
+        if hasattr(target, status):
+            setattr(target, status, getattr(target, status) + row["n"])
+    return [row for row in rows.values() if row.expected]

@@ -1,3 +1,12 @@
+from elections.models.protocols import (
+    PROTOCOL_LINES,
+    PROTOCOL_TRANSITIONS,
+    Protocol,
+    ProtocolEntry,
+    ProtocolEvent,
+    ProtocolVote,
+)
+from elections.models.staff import Assignment
 from elections.models.structure import (
     ELECTION_TRANSITIONS,
     BallotLine,
@@ -13,6 +22,9 @@ from elections.models.structure import (
 
 __all__ = [
     "ELECTION_TRANSITIONS",
+    "PROTOCOL_LINES",
+    "PROTOCOL_TRANSITIONS",
+    "Assignment",
     "BallotLine",
     "Candidate",
     "Contest",
@@ -22,4 +34,8 @@ __all__ = [
     "Party",
     "PartyList",
     "PartyListEntry",
+    "Protocol",
+    "ProtocolEntry",
+    "ProtocolEvent",
+    "ProtocolVote",
 ]

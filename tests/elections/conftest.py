@@ -1,6 +1,12 @@
 import pytest
 
-from elections.services.structure import ballot_lines_set, contest_cover_stations
+from elections.services.protocols import EntryData
+from elections.services.staff import staff_assign
+from elections.services.structure import (
+    ballot_lines_set,
+    contest_cover_stations,
+    election_change_status,
+)
 from tests.factories import (
     CandidateFactory,
     ContestFactory,
@@ -39,3 +45,61 @@ def station():
     for contest in (party_list, district):
         contest_cover_stations(contest=contest, stations=[station])
     return station
+
+
+class Night:
+    """An election being counted: one contest, two stations, and staff in every role."""
+
+    def __init__(self, django_user_model):
+        region = RegionFactory(code="KAR", time_zone="Asia/Almaty")
+        self.station = StationFactory(region=region, number=101, registered_voters=1000)
+        self.other_station = StationFactory(region=RegionFactory(code="PAV"), number=7)
+        self.neighbour = StationFactory(
+            region=region, district=self.station.district, number=102, registered_voters=1000
+        )
+        self.election = ElectionFactory(code="night")
+        self.contest = ContestFactory(election=self.election, name="District No. 3")
+        candidates = [
+            CandidateFactory(election=self.election, contest=self.contest, full_name=name)
+            for name in ["Aigerim Sadykova", "Bolat Omarov"]
+        ]
+        self.lines = ballot_lines_set(contest=self.contest, choices=candidates)
+        contest_cover_stations(
+            contest=self.contest, stations=[self.station, self.other_station, self.neighbour]
+        )
+        election_change_status(election=self.election, to_status="polling", user=None)
+        election_change_status(election=self.election, to_status="counting", user=None)
+        self.contest.refresh_from_db()
+
+        def user(name, role, **scope):
+            person = django_user_model.objects.create_user(name, password="pw-long-enough-1")
+            staff_assign(user=person, role=role, **scope)
+            return person
+
+        self.clerk = user("clerk1", "precinct", station=self.station)
+        self.clerk2 = user("clerk2", "precinct", station=self.station)
+        self.outsider = user("clerk9", "precinct", station=self.other_station)
+        self.supervisor = user("super1", "territorial", region=region)
+        self.supervisor2 = user("super2", "territorial", region=region)
+        self.cec = user("cec1", "cec")
+        self.auditor = user("audit1", "auditor")
+
+
+@pytest.fixture
+def night(db, django_user_model) -> Night:
+    return Night(django_user_model)
+
+
+def good_numbers(**changes) -> EntryData:
+    """A consistent protocol: 600 of 1,000 voted, 10 invalid, votes 400 + 150 + 40 against."""
+    numbers = {
+        "l1_voters": 1000, "l2_received": 1000, "l3_issued": 600, "l3a_mobile": 20,
+        "l3b_absentee": 5, "l4_cancelled": 400, "l5_found": 600, "l6_invalid": 10, "l7_valid": 590,
+    }  # fmt: skip
+    votes = {1: 400, 2: 150, 3: 40}
+    for key, value in changes.items():
+        if key.startswith("vote_"):
+            votes[int(key[5:])] = value
+        else:
+            numbers[key] = value
+    return EntryData(numbers=numbers, votes=votes)

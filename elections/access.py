@@ -1,0 +1,57 @@
+"""Scope: which stations a user's commission assignments reach, for which kind of work.
+
+Every view, the admin and the API ask these functions (directly or through the rules in
+elections/rules.py); none writes its own check. Outside one's scope a station does not exist.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from elections.models import Assignment
+from stations.models import Station
+
+Role = Assignment.Role
+ENTER = frozenset({Role.PRECINCT, Role.TERRITORIAL, Role.CEC})
+REVIEW = frozenset({Role.TERRITORIAL, Role.CEC})
+VIEW = frozenset(Role)
+
+
+def _station_filter(user: AbstractBaseUser | AnonymousUser, roles: frozenset[str]) -> Q | None:
+    """A filter on Station for the user's assignments in these roles; None means everywhere."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    scope = Q(pk__in=[])
+    for assignment in user.assignments.filter(role__in=roles):
+        if assignment.role in (Role.CEC, Role.AUDITOR):
+            return None
+        if assignment.station_id:
+            scope |= Q(pk=assignment.station_id)
+        elif assignment.district_id:
+            scope |= Q(district_id=assignment.district_id)
+        else:
+            scope |= Q(region_id=assignment.region_id)
+    return scope
+
+
+def stations_in_scope(
+    user: AbstractBaseUser | AnonymousUser, roles: frozenset[str] = VIEW
+) -> QuerySet[Station]:
+    scope = _station_filter(user, roles)
+    return Station.objects.all() if scope is None else Station.objects.filter(scope)
+
+
+def in_scope(
+    user: AbstractBaseUser | AnonymousUser, station: Station, roles: frozenset[str]
+) -> bool:
+    scope = _station_filter(user, roles)
+    return scope is None or Station.objects.filter(scope, pk=station.pk).exists()
+
+
+def protocols_in_scope(user, queryset, roles: frozenset[str] = VIEW):
+    """Narrow a Protocol queryset to the stations the user may see."""
+    scope = _station_filter(user, roles)
+    if scope is None:
+        return queryset
+    return queryset.filter(station__in=Station.objects.filter(scope))

@@ -1,0 +1,270 @@
+"""Protocol entry and review in the admin: every page asks elections.access for its scope."""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from config.errors import ApplicationError
+from elections import access
+from elections.forms import CorrectionForm, DecisionForm, ProtocolEntryForm, StationPickForm
+from elections.models import PROTOCOL_LINES, Assignment, Contest, Election, Protocol
+from elections.selectors import contests_for_entry, protocol_progress
+from elections.services import protocols as services
+from stations.models import Station
+
+
+class NeedsSupervisorFilter(admin.SimpleListFilter):
+    title = _("queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("supervisor", _("Needs a supervisor")),
+            ("quarantined", _("Quarantined")),
+            ("second", _("Awaiting second entry")),
+        ]
+
+    def queryset(self, request, queryset):
+        statuses = {
+            "supervisor": [
+                Protocol.Status.MISMATCH,
+                Protocol.Status.REVIEW,
+                Protocol.Status.CORRECTION,
+            ],
+            "quarantined": [Protocol.Status.REVIEW],
+            "second": [Protocol.Status.AWAITING_SECOND],
+        }
+        if self.value() not in statuses:
+            return queryset
+        queryset = queryset.filter(status__in=statuses[self.value()])
+        return queryset.exclude(flags=[]) if self.value() == "quarantined" else queryset
+
+
+@admin.register(Protocol)
+class ProtocolAdmin(admin.ModelAdmin):
+    list_display = ["station_label", "contest", "version", "status", "updated"]
+    list_filter = [NeedsSupervisorFilter, "status", "contest__body", "station__region"]
+    list_select_related = ["station__region", "contest"]
+    search_fields = ["=station__number", "contest__name", "contest__code"]
+    show_full_result_count = False
+    change_list_template = "admin/elections/protocol/change_list.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Protocol]:
+        return access.protocols_in_scope(request.user, super().get_queryset(request))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # protocols are made by entering them, on the entry page
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # nothing entered is ever deleted
+
+    @admin.display(description=_("station"), ordering="station__number")
+    def station_label(self, protocol: Protocol) -> str:
+        return f"{protocol.station.region.code} {protocol.station.number}"
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view
+        return [
+            path("enter/", view(self.choose_view), name="elections_protocol_choose"),
+            path("enter/<int:station_id>/<int:contest_id>/", view(self.enter_view), name="elections_protocol_enter"),
+            path("progress/", view(self.progress_view), name="elections_protocol_progress"),
+            path("<int:pk>/change/", view(self.detail_view), name="elections_protocol_change"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def _context(self, request: HttpRequest, title: str, **extra) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            **extra,
+        }
+
+    def _station(self, request: HttpRequest, station_id: int) -> Station:
+        """The station, if the user's commission reaches it; otherwise it does not exist."""
+        stations = access.stations_in_scope(request.user, access.ENTER)
+        return get_object_or_404(stations.select_related("region", "district"), pk=station_id)
+
+    # --- entering ------------------------------------------------------------------------------
+
+    def choose_view(self, request: HttpRequest) -> HttpResponse:
+        """Pick the station (region and number, as on the paper), then one of its contests."""
+        form = StationPickForm(request.GET or None)
+        station, contests = None, []
+        if form.is_valid():
+            stations = access.stations_in_scope(request.user, access.ENTER)
+            station = stations.filter(
+                region=form.cleaned_data["region"], number=form.cleaned_data["number"]
+            ).first()
+            if station is None:
+                form.add_error("number", _("No such station in your commission's area."))
+            else:
+                contests = contests_for_entry(station)
+        mine = Station.objects.filter(
+            assignment__user=request.user, assignment__role=Assignment.Role.PRECINCT
+        )
+        context = self._context(
+            request, _("Enter a protocol"), form=form, station=station, contests=contests, mine=mine
+        )
+        return TemplateResponse(request, "admin/elections/protocol/choose.html", context)
+
+    def enter_view(self, request: HttpRequest, station_id: int, contest_id: int) -> HttpResponse:
+        """Type one protocol. The form never shows what anyone else typed: entry is blind."""
+        station = self._station(request, station_id)
+        contest = get_object_or_404(
+            Contest.objects.select_related("election"), pk=contest_id, coverage__station=station
+        )
+        lines = list(contest.ballot_lines.select_related("party", "candidate"))
+        protocol = Protocol.objects.filter(station=station, contest=contest, is_active=True).first()
+        form = ProtocolEntryForm(request.POST or None, request.FILES or None, lines=lines)
+        if request.method == "POST" and form.is_valid():
+            try:
+                protocol = services.protocol_submit_entry(
+                    station=station, contest=contest, user=request.user, data=form.entry_data()
+                )
+            except services.ProtocolInvalid as exc:
+                form.add_service_errors(exc.extra.get("errors", {}))
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(
+                    request,
+                    f"Station {station.number}, {contest}: saved — {protocol.get_status_display()}.",
+                    messages.SUCCESS,
+                )
+                choose = reverse("admin:elections_protocol_choose")
+                return redirect(f"{choose}?region={station.region.code}&number={station.number}")
+        context = self._context(
+            request,
+            _("Protocol entry"),
+            form=form,
+            station=station,
+            contest=contest,
+            protocol=protocol,
+            second=protocol is not None and protocol.status == Protocol.Status.AWAITING_SECOND,
+        )
+        return TemplateResponse(request, "admin/elections/protocol/enter.html", context)
+
+    # --- reviewing -----------------------------------------------------------------------------
+
+    def detail_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """A protocol's numbers, entries side by side, checks, history and the decisions open."""
+        protocol = get_object_or_404(
+            self.get_queryset(request).select_related("station", "contest__election"), pk=pk
+        )
+        lines = list(protocol.contest.ballot_lines.all())
+        may_review = request.user.has_perm("elections.review_protocol", protocol.station)
+        decision = DecisionForm(request.POST or None)
+        correction = CorrectionForm(
+            request.POST if request.POST.get("action") == "correct" else None,
+            lines=lines,
+            initial={**protocol.numbers(), **{f"vote_{v.ballot_line.position}": v.votes for v in protocol.votes.all()}},
+        )  # fmt: skip
+        if request.method == "POST":
+            if not may_review:
+                raise Http404
+            try:
+                result = self._decide(request, protocol, decision, correction)
+            except services.ProtocolInvalid as exc:
+                target = correction if request.POST.get("action") == "correct" else decision
+                target.add_error(None, exc.message)
+            except ApplicationError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                if result is not None:
+                    self.message_user(
+                        request, f"{result}: {result.get_status_display()}.", messages.SUCCESS
+                    )
+                    return redirect("admin:elections_protocol_change", result.pk)
+        entries = list(protocol.entries.filter(cycle=protocol.cycle).select_related("user"))
+        differences = (
+            services.entry_differences(*entries)
+            if protocol.status == Protocol.Status.MISMATCH and len(entries) == 2
+            else []
+        )
+        context = self._context(
+            request,
+            str(protocol),
+            protocol=protocol,
+            rows=_rows(protocol, lines, entries, differences),
+            entries=entries,
+            differences=differences,
+            may_review=may_review,
+            decision=decision,
+            correction=correction,
+            events=protocol.events.select_related("user"),
+            versions=Protocol.objects.filter(station=protocol.station, contest=protocol.contest).order_by("version"),
+        )  # fmt: skip
+        return TemplateResponse(request, "admin/elections/protocol/detail.html", context)
+
+    def _decide(
+        self, request, protocol: Protocol, decision: DecisionForm, correction: CorrectionForm
+    ):
+        action = request.POST.get("action")
+        user = request.user
+        if action == "correct":
+            if not correction.is_valid():
+                return None
+            return services.protocol_propose_correction(
+                protocol=protocol, user=user, data=correction.entry_data(), reason=correction.cleaned_data["reason"]
+            )  # fmt: skip
+        if not decision.is_valid():
+            return None
+        comment = decision.cleaned_data["comment"]
+        if action == "resolve":
+            choices = {
+                name[len("choose_") :]: int(value)
+                for name, value in request.POST.items()
+                if name.startswith("choose_") and value in ("1", "2")
+            }
+            return services.protocol_resolve(protocol=protocol, user=user, choices=choices)
+        if action == "accept":
+            return services.protocol_accept(protocol=protocol, user=user, comment=comment)
+        if action == "return":
+            return services.protocol_return(protocol=protocol, user=user, reason=comment)
+        if action in ("approve", "reject"):
+            return services.protocol_decide_correction(
+                correction=protocol, user=user, approve=action == "approve", comment=comment
+            )
+        raise services.ProtocolInvalid(f"action: unknown action {action!r}")
+
+    # --- overview ------------------------------------------------------------------------------
+
+    def progress_view(self, request: HttpRequest) -> HttpResponse:
+        """Protocols expected, received, accepted and held, per region and contest kind."""
+        election = Election.objects.order_by("-date").first()
+        stations = access.stations_in_scope(request.user)
+        rows = protocol_progress(election, stations) if election else []
+        context = self._context(request, _("Protocols outstanding"), election=election, rows=rows)
+        return TemplateResponse(request, "admin/elections/protocol/progress.html", context)
+
+
+def _rows(protocol: Protocol, lines, entries, differences) -> list[dict]:
+    """One row per protocol line and ballot line: the agreed value and each entry's typing."""
+    votes = {v.ballot_line_id: v.votes for v in protocol.votes.all()}
+    rows = [
+        {
+            "name": name,
+            "label": label,
+            "value": getattr(protocol, name),
+            "typed": [getattr(entry, name) for entry in entries],
+            "differs": name in differences,
+        }
+        for name, label in PROTOCOL_LINES.items()
+    ]
+    for line in lines:
+        key = f"vote:{line.position}"
+        rows.append(
+            {
+                "name": key,
+                "label": f"{line.position}. {line.label}",
+                "value": votes.get(line.pk),
+                "typed": [entry.votes.get(str(line.position)) for entry in entries],
+                "differs": key in differences,
+            }
+        )
+    return rows

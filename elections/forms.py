@@ -1,0 +1,80 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from elections.models import PROTOCOL_LINES, BallotLine
+from elections.services.protocols import EntryData
+from stations.models import Region
+
+
+class StationPickForm(forms.Form):
+    region = forms.ModelChoiceField(Region.objects.all(), to_field_name="code", label=_("Region"))
+    number = forms.IntegerField(min_value=1, label=_("Station number"))
+
+
+class ProtocolNumbersForm(forms.Form):
+    """The nine lines and one field per ballot line, in ballot order, "Against all" last."""
+
+    def __init__(self, *args: Any, lines: list[BallotLine], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for name, label in PROTOCOL_LINES.items():
+            self.fields[name] = forms.IntegerField(min_value=0, label=label)
+        for line in lines:
+            self.fields[f"vote_{line.position}"] = forms.IntegerField(
+                min_value=0, label=f"{line.position}. {line.label}"
+            )
+
+    def line_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in PROTOCOL_LINES]
+
+    def vote_fields(self) -> list[forms.BoundField]:
+        return [self[f"vote_{line.position}"] for line in self.lines]
+
+    def entry_data(self, **extra: Any) -> EntryData:
+        data = self.cleaned_data
+        return EntryData(
+            numbers={name: data[name] for name in PROTOCOL_LINES},
+            votes={line.position: data[f"vote_{line.position}"] for line in self.lines},
+            **extra,
+        )
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """Show a service's refusal beside the field it names; votes and the rest on top."""
+        for name, messages in errors.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+
+class ProtocolEntryForm(ProtocolNumbersForm):
+    explanation = forms.CharField(
+        label=_("Explanation of the warnings"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed only when the checks raise a warning."),
+    )
+    remarks = forms.CharField(
+        label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    scan = forms.FileField(
+        label=_("Scan of the signed protocol (PDF, PNG or JPEG)"), required=False
+    )
+
+    def entry_data(self, **extra: Any) -> EntryData:
+        data = self.cleaned_data
+        return super().entry_data(
+            explanation=data["explanation"], remarks=data["remarks"], scan=data["scan"], **extra
+        )
+
+
+class CorrectionForm(ProtocolNumbersForm):
+    reason = forms.CharField(
+        label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment or reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

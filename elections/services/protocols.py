@@ -1,0 +1,478 @@
+"""The protocol workflow: blind double entry, checks, supervisor decisions and corrections.
+
+Every move goes through ``_move``, which refuses a transition PROTOCOL_TRANSITIONS does not allow
+and writes an append-only ProtocolEvent. An accepted protocol is never changed again: a
+correction is a new version that a second supervisor approves.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from config.errors import ApplicationError
+from elections import access
+from elections.models import (
+    PROTOCOL_LINES,
+    PROTOCOL_TRANSITIONS,
+    BallotLine,
+    Contest,
+    Election,
+    Protocol,
+    ProtocolEntry,
+    ProtocolEvent,
+    ProtocolVote,
+)
+from elections.services import protocol_checks as checks
+from stations.models import Station
+
+SCAN_TYPES = {".pdf", ".png", ".jpg", ".jpeg"}
+SCAN_MAX_BYTES = 20 * 1024 * 1024
+Status = Protocol.Status
+
+
+class ProtocolInvalid(ApplicationError):
+    """The numbers break a rule; ``extra["errors"]`` maps each field to its messages."""
+
+
+class OutOfScope(ApplicationError):
+    http_status = 404
+
+
+class NotAllowed(ApplicationError):
+    http_status = 403
+
+
+class StateConflict(ApplicationError):
+    http_status = 409
+
+
+@dataclass
+class EntryData:
+    """What a clerk typed: the nine lines, the votes by ballot position, and an explanation."""
+
+    numbers: dict[str, int | None]
+    votes: Mapping[int, int | None]
+    explanation: str = ""
+    remarks: str = ""
+    scan: UploadedFile | None = None
+    vote_list: list[int] = field(default_factory=list)  # filled by _check_entry, ballot order
+
+
+# --- entering --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def protocol_submit_entry(
+    *, station: Station, contest: Contest, user: AbstractBaseUser, data: EntryData
+) -> Protocol:
+    """Take a clerk's entry: the first of a round, or the blind second one that settles it."""
+    _require_scope(user, station, access.ENTER, "enter protocols for")
+    election = contest.election
+    if election.status != Election.Status.COUNTING:
+        raise StateConflict(
+            f"election: protocols are entered while the election is counting; "
+            f"{election} is in {election.status}",
+            {"field": "contest"},
+        )
+    if not contest.coverage.filter(station=station).exists():
+        raise ProtocolInvalid(
+            f"contest: station {station.number} does not vote in {contest}",
+            {"errors": {"contest": [f"station {station.number} does not vote in {contest}"]}},
+        )
+    lines = list(contest.ballot_lines.order_by("position"))
+    _check_entry(data, lines, station, election)
+
+    protocol = (
+        Protocol.objects.select_for_update()
+        .filter(station=station, contest=contest, is_active=True)
+        .first()
+    )
+    if protocol is None:
+        protocol = _first_protocol(station, contest, user, data)
+    elif protocol.status == Status.RETURNED:
+        protocol.cycle += 1
+        _save_entry(protocol, user, 1, data)
+        _move(protocol, Status.AWAITING_SECOND, user, "first entry")
+    elif protocol.status == Status.AWAITING_SECOND:
+        _second_entry(protocol, user, data, lines)
+    else:
+        raise StateConflict(
+            f"status: the protocol of station {station.number} for {contest} is "
+            f"{protocol.get_status_display().lower()}; it takes no entry now",
+            {"field": "status", "status": protocol.status},
+        )
+    if data.scan is not None:
+        protocol.scan = data.scan
+    if data.remarks:
+        protocol.remarks = data.remarks
+    protocol.save()
+    return protocol
+
+
+def _check_entry(
+    data: EntryData, lines: list[BallotLine], station: Station, election: Election
+) -> None:
+    errors: dict[str, list[str]] = {}
+    for finding in checks.missing_fields(data.numbers):
+        errors.setdefault(finding.field, []).append(finding.message)
+    for name, value in data.numbers.items():
+        if value is not None and (not isinstance(value, int) or value < 0):
+            errors.setdefault(name, []).append(f"{PROTOCOL_LINES[name]} must be a whole number ≥ 0")
+    positions = {line.position for line in lines}
+    for position in sorted(set(data.votes) - positions):
+        errors.setdefault("votes", []).append(f"the ballot has no line {position}")
+    data.vote_list = []
+    for line in lines:
+        value = data.votes.get(line.position)
+        if value is None or not isinstance(value, int) or value < 0:
+            errors.setdefault("votes", []).append(
+                f"line {line.position} ({line.label}) needs a whole number of votes ≥ 0"
+            )
+        else:
+            data.vote_list.append(value)
+    if data.scan is not None:
+        _check_scan(data.scan, errors)
+    if not errors:
+        for finding in checks.control_errors(data.numbers, data.vote_list):
+            errors.setdefault(finding.field, []).append(finding.message)
+    if not errors:
+        signals = _warnings(data.numbers, station, election)
+        if signals and not data.explanation.strip():
+            errors["explanation"] = [
+                f"explain before submitting: {finding.message}" for finding in signals
+            ]
+    if errors:
+        first = next(iter(errors.items()))
+        raise ProtocolInvalid(f"{first[0]}: {first[1][0]}", {"errors": errors})
+
+
+def _check_scan(scan: UploadedFile, errors: dict[str, list[str]]) -> None:
+    suffix = "." + scan.name.rsplit(".", 1)[-1].lower() if "." in scan.name else ""
+    if suffix not in SCAN_TYPES:
+        errors.setdefault("scan", []).append(
+            f"the scan must be a PDF, PNG or JPEG file, not {suffix or 'a file without a type'}"
+        )
+    if scan.size > SCAN_MAX_BYTES:
+        errors.setdefault("scan", []).append(
+            f"the scan is {scan.size / 1e6:.1f} MB; at most {SCAN_MAX_BYTES // 1024 // 1024} MB"
+        )
+
+
+def _warnings(
+    numbers: dict[str, int], station: Station, election: Election
+) -> list[checks.Finding]:
+    return checks.warnings(
+        numbers,
+        registered_voters=station.registered_voters,
+        register_tolerance=election.register_tolerance_percent,
+        invalid_percent=election.invalid_warning_percent,
+    )
+
+
+def _first_protocol(station: Station, contest: Contest, user, data: EntryData) -> Protocol:
+    try:
+        with transaction.atomic():
+            protocol = Protocol.objects.create(
+                station=station, contest=contest, status=Status.AWAITING_SECOND
+            )
+    except IntegrityError as exc:  # another clerk's first entry was saved a moment earlier
+        raise StateConflict(
+            f"status: a first entry for station {station.number} in {contest} was just saved; "
+            "make the second entry instead",
+            {"field": "status"},
+        ) from exc
+    _save_entry(protocol, user, 1, data)
+    _record(protocol, user, "first entry", "", Status.AWAITING_SECOND)
+    return protocol
+
+
+def _save_entry(protocol: Protocol, user, round_: int, data: EntryData) -> ProtocolEntry:
+    try:
+        with transaction.atomic():
+            return ProtocolEntry.objects.create(
+                protocol=protocol,
+                cycle=protocol.cycle,
+                round=round_,
+                user=user,
+                votes={str(p): v for p, v in data.votes.items()},
+                explanation=data.explanation.strip(),
+                **data.numbers,
+            )
+    except IntegrityError as exc:  # the same round was entered by someone else just now
+        raise StateConflict(
+            f"status: entry {round_} of this protocol was just made by another clerk",
+            {"field": "status"},
+        ) from exc
+
+
+def _second_entry(protocol: Protocol, user, data: EntryData, lines: list[BallotLine]) -> None:
+    first = protocol.entries.get(cycle=protocol.cycle, round=1)
+    if first.user_id == user.pk:
+        raise NotAllowed(
+            "user: the second entry must be made by a different clerk than the first, without "
+            "seeing it",
+            {"field": "user"},
+        )
+    second = _save_entry(protocol, user, 2, data)
+    if entry_differences(first, second):
+        _move(protocol, Status.MISMATCH, user, "second entry")
+        return
+    _agree(protocol, user, "second entry", data.numbers, data.vote_list, lines, [first, second])
+
+
+def entry_differences(first: ProtocolEntry, second: ProtocolEntry) -> list[str]:
+    """Names of the fields (lines, or ``vote:<position>``) where two entries differ."""
+    fields = [name for name in PROTOCOL_LINES if getattr(first, name) != getattr(second, name)]
+    positions = sorted({*first.votes, *second.votes}, key=int)
+    fields += [f"vote:{p}" for p in positions if first.votes.get(p) != second.votes.get(p)]
+    return fields
+
+
+def _agree(
+    protocol: Protocol,
+    user,
+    action: str,
+    numbers: dict[str, int],
+    votes: list[int],
+    lines: list[BallotLine],
+    entries: list[ProtocolEntry],
+) -> None:
+    """Store agreed numbers; accept them, or hold them for review if anything looks wrong."""
+    for name, value in numbers.items():
+        setattr(protocol, name, value)
+    protocol.votes.all().delete()
+    ProtocolVote.objects.bulk_create(
+        ProtocolVote(protocol=protocol, ballot_line=line, votes=count)
+        for line, count in zip(lines, votes, strict=True)
+    )
+    election = protocol.contest.election
+    protocol.warnings = [f.as_dict() for f in _warnings(numbers, protocol.station, election)]
+    protocol.flags = [
+        f.as_dict()
+        for f in checks.quarantine_flags(
+            numbers,
+            votes,
+            turnout_limit=election.turnout_quarantine_percent,
+            twins=_identical_neighbours(protocol, votes),
+        )
+    ]
+    protocol.explanation = "\n".join(e.explanation for e in entries if e.explanation)
+    held = protocol.warnings or protocol.flags
+    _move(protocol, Status.REVIEW if held else Status.ACCEPTED, user, action)
+
+
+def _identical_neighbours(protocol: Protocol, votes: list[int]) -> list[str]:
+    """Station numbers in the same district whose standing votes equal these, line by line."""
+    if not any(votes):
+        return []
+    vectors: dict[int, list[int]] = {}
+    numbers: dict[int, int] = {}
+    neighbours = ProtocolVote.objects.filter(
+        protocol__contest=protocol.contest,
+        protocol__is_active=True,
+        protocol__status__in=[Status.ACCEPTED, Status.REVIEW],
+        protocol__station__district_id=protocol.station.district_id,
+    ).exclude(protocol=protocol)
+    for protocol_id, number, count in neighbours.order_by("ballot_line__position").values_list(
+        "protocol_id", "protocol__station__number", "votes"
+    ):
+        vectors.setdefault(protocol_id, []).append(count)
+        numbers[protocol_id] = number
+    return [str(numbers[pid]) for pid, vector in vectors.items() if vector == votes]
+
+
+# --- supervisors -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def protocol_resolve(
+    *, protocol: Protocol, user: AbstractBaseUser, choices: Mapping[str, int]
+) -> Protocol:
+    """Settle a mismatch by choosing, for every differing field, entry 1 or entry 2."""
+    protocol = _lock_for_review(protocol, user)
+    _expect(protocol, Status.MISMATCH, "resolve a mismatch")
+    first, second = protocol.entries.filter(cycle=protocol.cycle).order_by("round")
+    differing = entry_differences(first, second)
+    unsettled = [name for name in differing if choices.get(name) not in (1, 2)]
+    if unsettled:
+        raise ProtocolInvalid(
+            f"choices: choose entry 1 or 2 for {', '.join(unsettled)}",
+            {"errors": {name: ["choose entry 1 or 2"] for name in unsettled}},
+        )
+    chosen = {1: first, 2: second}
+    for name in differing:
+        loser = chosen[3 - choices[name]]
+        loser.error_fields = [*loser.error_fields, name]
+    for entry in (first, second):
+        entry.save(update_fields=["error_fields"])
+
+    def pick(name: str):
+        source = chosen[choices[name]] if name in differing else first
+        return source.votes[name[5:]] if name.startswith("vote:") else getattr(source, name)
+
+    numbers = {name: pick(name) for name in PROTOCOL_LINES}
+    lines = list(protocol.contest.ballot_lines.order_by("position"))
+    votes = [pick(f"vote:{line.position}") for line in lines]
+    errors = checks.control_errors(numbers, votes)
+    if errors:
+        raise ProtocolInvalid(
+            f"choices: the chosen values break a control relation: {errors[0].message}; "
+            "return the protocol for re-entry instead",
+            {"errors": {e.field: [e.message] for e in errors}},
+        )
+    _agree(protocol, user, "mismatch resolved", numbers, votes, lines, [first, second])
+    protocol.save()
+    return protocol
+
+
+@transaction.atomic
+def protocol_accept(*, protocol: Protocol, user: AbstractBaseUser, comment: str) -> Protocol:
+    """Accept a protocol held for review, with the supervisor's reasons."""
+    protocol = _lock_for_review(protocol, user)
+    _expect(protocol, Status.REVIEW, "accept")
+    if not comment.strip():
+        raise ProtocolInvalid(
+            "comment: say why the warnings or flags are acceptable",
+            {"errors": {"comment": ["required to accept a protocol held for review"]}},
+        )
+    protocol.decided_by, protocol.decision_comment = user, comment.strip()
+    _move(protocol, Status.ACCEPTED, user, "accepted on review", comment.strip())
+    protocol.save()
+    return protocol
+
+
+@transaction.atomic
+def protocol_return(*, protocol: Protocol, user: AbstractBaseUser, reason: str) -> Protocol:
+    """Send a protocol back: both entries are set aside and it is entered twice afresh."""
+    protocol = _lock_for_review(protocol, user)
+    if protocol.status not in (Status.MISMATCH, Status.REVIEW):
+        _expect(protocol, Status.REVIEW, "return")
+    if not reason.strip():
+        raise ProtocolInvalid(
+            "reason: say why the protocol goes back", {"errors": {"reason": ["required"]}}
+        )
+    protocol.decided_by, protocol.decision_comment = user, reason.strip()
+    _move(protocol, Status.RETURNED, user, "returned for re-entry", reason.strip())
+    protocol.save()
+    return protocol
+
+
+# --- corrections -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def protocol_propose_correction(
+    *, protocol: Protocol, user: AbstractBaseUser, data: EntryData, reason: str
+) -> Protocol:
+    """Propose a new version of an accepted protocol; another supervisor must approve it."""
+    protocol = _lock_for_review(protocol, user)
+    _expect(protocol, Status.ACCEPTED, "correct")
+    if not reason.strip():
+        raise ProtocolInvalid(
+            "reason: a correction needs its reason", {"errors": {"reason": ["required"]}}
+        )
+    if Protocol.objects.filter(supersedes=protocol, status=Status.CORRECTION).exists():
+        raise StateConflict("status: a correction of this protocol is already awaiting approval")
+    latest = Protocol.objects.filter(station=protocol.station, contest=protocol.contest)
+    lines = list(protocol.contest.ballot_lines.order_by("position"))
+    data.explanation = data.explanation or reason  # the reason explains any warning
+    _check_entry(data, lines, protocol.station, protocol.contest.election)
+    correction = Protocol.objects.create(
+        station=protocol.station,
+        contest=protocol.contest,
+        version=latest.aggregate(latest=Max("version"))["latest"] + 1,
+        status=Status.CORRECTION,
+        is_active=False,
+        supersedes=protocol,
+        proposed_by=user,
+        reason=reason.strip(),
+        scan=data.scan or protocol.scan,
+        **data.numbers,
+    )
+    ProtocolVote.objects.bulk_create(
+        ProtocolVote(protocol=correction, ballot_line=line, votes=count)
+        for line, count in zip(lines, data.vote_list, strict=True)
+    )
+    _record(correction, user, "correction proposed", "", Status.CORRECTION, reason.strip())
+    return correction
+
+
+@transaction.atomic
+def protocol_decide_correction(
+    *, correction: Protocol, user: AbstractBaseUser, approve: bool, comment: str = ""
+) -> Protocol:
+    """Approve (the new version stands) or reject a proposed correction."""
+    correction = _lock_for_review(correction, user)
+    _expect(correction, Status.CORRECTION, "decide on a correction")
+    if correction.proposed_by_id == user.pk:
+        raise NotAllowed(
+            "user: a correction is approved by a supervisor other than the one who proposed it",
+            {"field": "user"},
+        )
+    correction.decided_by, correction.decision_comment = user, comment.strip()
+    if not approve:
+        _move(correction, Status.REJECTED, user, "correction rejected", comment)
+        correction.save()
+        return correction
+    previous = Protocol.objects.select_for_update().get(pk=correction.supersedes_id)
+    previous.is_active = False
+    _move(previous, Status.SUPERSEDED, user, "superseded by a correction", correction.reason)
+    previous.save()  # first, so that the one-active-version constraint holds at every step
+    correction.is_active = True
+    _move(correction, Status.ACCEPTED, user, "correction approved", comment)
+    correction.save()
+    return correction
+
+
+# --- shared ----------------------------------------------------------------------------------
+
+
+def _require_scope(user, station: Station, roles: frozenset[str], doing: str) -> None:
+    if not access.in_scope(user, station, access.VIEW):
+        raise OutOfScope(f"station: no station {station.pk} in your commission's area")
+    if not access.in_scope(user, station, roles):
+        raise NotAllowed(f"user: your role does not {doing} station {station.number}")
+
+
+def _lock_for_review(protocol: Protocol, user) -> Protocol:
+    _require_scope(user, protocol.station, access.REVIEW, "review protocols of")
+    return (
+        Protocol.objects.select_for_update()
+        .select_related("station", "contest__election")
+        .get(pk=protocol.pk)
+    )
+
+
+def _expect(protocol: Protocol, status: str, doing: str) -> None:
+    if protocol.status != status:
+        raise StateConflict(
+            f"status: cannot {doing} a protocol that is {protocol.get_status_display().lower()}",
+            {"field": "status", "status": protocol.status},
+        )
+
+
+def _move(protocol: Protocol, to: str, user, action: str, reason: str = "") -> None:
+    if to not in PROTOCOL_TRANSITIONS[protocol.status]:
+        raise StateConflict(
+            f"status: a protocol cannot go from {protocol.status} to {to}",
+            {"field": "status", "status": protocol.status},
+        )
+    _record(protocol, user, action, protocol.status, to, reason)
+    protocol.status = to
+
+
+def _record(
+    protocol: Protocol, user, action: str, from_status: str, to: str, reason: str = ""
+) -> None:
+    ProtocolEvent.objects.create(
+        protocol=protocol,
+        user=user,
+        action=action,
+        from_status=from_status,
+        to_status=to,
+        reason=reason,
+    )

@@ -1,0 +1,47 @@
+"""Assigning election staff to commissions: the group gives model permissions, the row scope."""
+
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.db import transaction
+
+from elections.models import Assignment
+from stations.models import District, Region, Station
+
+Role = Assignment.Role
+_READ = ["view_protocol", "view_protocolentry", "view_contest", "view_election", "view_station"]
+# Model permissions per role; which stations they apply to is decided by the assignment rows.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.PRECINCT: [*_READ, "add_protocolentry"],
+    Role.TERRITORIAL: [*_READ, "add_protocolentry", "change_protocol"],
+    Role.CEC: [*_READ, "add_protocolentry", "change_protocol"],
+    Role.AUDITOR: _READ,
+}
+
+
+def role_group(role: str) -> Group:
+    """The group of a role, created with its permissions on first use."""
+    group, created = Group.objects.get_or_create(name=Role(role).label)
+    if created:
+        codenames = ROLE_PERMISSIONS[role]
+        group.permissions.set(Permission.objects.filter(codename__in=codenames))
+    return group
+
+
+@transaction.atomic
+def staff_assign(
+    *,
+    user: AbstractBaseUser,
+    role: str,
+    region: Region | None = None,
+    district: District | None = None,
+    station: Station | None = None,
+) -> Assignment:
+    """Give a user a commission role and its area; they can then use the admin within it."""
+    if district is not None:
+        region = district.region
+    assignment = Assignment(user=user, role=role, region=region, district=district, station=station)
+    assignment.full_clean()
+    assignment.save()
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(role_group(role))
+    return assignment
