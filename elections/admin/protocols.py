@@ -70,7 +70,11 @@ class ProtocolAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("enter/", view(self.choose_view), name="elections_protocol_choose"),
-            path("enter/<int:station_id>/<int:contest_id>/", view(self.enter_view), name="elections_protocol_enter"),
+            path(
+                "enter/<int:station_id>/<int:contest_id>/",
+                view(self.enter_view),
+                name="elections_protocol_enter",
+            ),
             path("progress/", view(self.progress_view), name="elections_protocol_progress"),
             path("<int:pk>/change/", view(self.detail_view), name="elections_protocol_change"),
             *super().get_urls(),
@@ -133,7 +137,8 @@ class ProtocolAdmin(admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    f"Station {station.number}, {contest}: saved — {protocol.get_status_display()}.",
+                    f"Station {station.number}, {contest}: saved — "
+                    f"{protocol.get_status_display()}.",
                     messages.SUCCESS,
                 )
                 choose = reverse("admin:elections_protocol_choose")
@@ -159,11 +164,12 @@ class ProtocolAdmin(admin.ModelAdmin):
         lines = list(protocol.contest.ballot_lines.all())
         may_review = request.user.has_perm("elections.review_protocol", protocol.station)
         decision = DecisionForm(request.POST or None)
+        agreed_votes = {f"vote_{v.ballot_line.position}": v.votes for v in protocol.votes.all()}
         correction = CorrectionForm(
             request.POST if request.POST.get("action") == "correct" else None,
             lines=lines,
-            initial={**protocol.numbers(), **{f"vote_{v.ballot_line.position}": v.votes for v in protocol.votes.all()}},
-        )  # fmt: skip
+            initial={**protocol.numbers(), **agreed_votes},
+        )
         if request.method == "POST":
             if not may_review:
                 raise Http404
@@ -197,7 +203,9 @@ class ProtocolAdmin(admin.ModelAdmin):
             decision=decision,
             correction=correction,
             events=protocol.events.select_related("user"),
-            versions=Protocol.objects.filter(station=protocol.station, contest=protocol.contest).order_by("version"),
+            versions=Protocol.objects.filter(
+                station=protocol.station, contest=protocol.contest
+            ).order_by("version"),
         )  # fmt: skip
         return TemplateResponse(request, "admin/elections/protocol/detail.html", context)
 
@@ -210,8 +218,11 @@ class ProtocolAdmin(admin.ModelAdmin):
             if not correction.is_valid():
                 return None
             return services.protocol_propose_correction(
-                protocol=protocol, user=user, data=correction.entry_data(), reason=correction.cleaned_data["reason"]
-            )  # fmt: skip
+                protocol=protocol,
+                user=user,
+                data=correction.entry_data(),
+                reason=correction.cleaned_data["reason"],
+            )
         if not decision.is_valid():
             return None
         comment = decision.cleaned_data["comment"]

@@ -68,6 +68,6 @@ def test_quarantine_flags():
     assert flags() == []
     assert flags(l5_found=610, l6_invalid=20) == ["more_found_than_issued"]
     assert flags(l1_voters=620) == ["turnout_over_limit"]
-    zero = {k: 0 for k in good_numbers().numbers}
+    zero = dict.fromkeys(good_numbers().numbers, 0)
     assert flags(**zero, vote_1=0, vote_2=0, vote_3=0) == ["all_zero"]
     assert flags(twins=["102"]) == ["identical_votes"]
