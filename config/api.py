@@ -3,11 +3,13 @@
 from rest_framework.routers import DefaultRouter
 
 from elections.api import ContestViewSet, StationWithBallotsViewSet
+from elections.api_protocols import ProtocolViewSet
 from stations.api import RegionViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("stations", StationWithBallotsViewSet, basename="station")
 router.register("contests", ContestViewSet, basename="contest")
+router.register("protocols", ProtocolViewSet, basename="protocol")
 
 urlpatterns = router.urls

@@ -1,8 +1,9 @@
 """Protocol entry and review in the admin: every page asks elections.access for its scope."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -172,7 +173,7 @@ class ProtocolAdmin(admin.ModelAdmin):
         )
         if request.method == "POST":
             if not may_review:
-                raise Http404
+                raise PermissionDenied  # sees the protocol, but may not decide on it
             try:
                 result = self._decide(request, protocol, decision, correction)
             except services.ProtocolInvalid as exc:

@@ -1,0 +1,99 @@
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from elections.models import Protocol
+from tests.elections.conftest import good_numbers
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/protocols/"
+
+
+def api_for(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+def body(night, data=None, station=None) -> dict:
+    data = data or good_numbers()
+    return {
+        "station": (station or night.station).pk,
+        "contest": night.contest.pk,
+        "numbers": data.numbers,
+        "votes": {str(p): v for p, v in data.votes.items()},
+        "explanation": data.explanation,
+    }
+
+
+def test_two_clerks_submit_by_token_and_the_protocol_is_accepted(night):
+    first = api_for(night.clerk).post(URL, body(night), format="json")
+
+    assert first.status_code == 201
+    assert first.json()["status"] == "awaiting_second"
+    assert first.json()["numbers"] is None and first.json()["votes"] == {}
+
+    second = api_for(night.clerk2).post(URL, body(night), format="json")
+
+    data = second.json()
+    assert second.status_code == 201
+    assert data == {
+        "id": Protocol.objects.get().pk,
+        "station": night.station.pk,
+        "contest": night.contest.pk,
+        "version": 1,
+        "status": "accepted",
+        "is_active": True,
+        "numbers": good_numbers().numbers,
+        "votes": {"1": 400, "2": 150, "3": 40},
+        "warnings": [],
+        "flags": [],
+        "explanation": "",
+        "updated": data["updated"],
+    }
+
+
+def test_a_broken_relation_is_a_400_naming_the_field_and_the_arithmetic(night):
+    response = api_for(night.clerk).post(
+        URL, body(night, good_numbers(l6_invalid=20)), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "l5_found": ["Ballots found (600) must equal invalid (20) + valid (590) = 610"]
+    }
+
+
+def test_a_malformed_entry_is_a_400_from_the_serializer(night):
+    payload = body(night)
+    payload["numbers"]["l1_voters"] = -1
+
+    response = api_for(night.clerk).post(URL, payload, format="json")
+
+    assert response.status_code == 400
+    assert "l1_voters" in response.json()["numbers"]
+
+
+def test_the_same_clerk_twice_is_403_and_an_accepted_protocol_is_409(night):
+    api_for(night.clerk).post(URL, body(night), format="json")
+    assert api_for(night.clerk).post(URL, body(night), format="json").status_code == 403
+
+    api_for(night.clerk2).post(URL, body(night), format="json")
+    conflict = api_for(night.supervisor).post(URL, body(night), format="json")
+    assert conflict.status_code == 409
+    assert "it takes no entry now" in conflict.json()["detail"]
+
+
+def test_another_commissions_station_is_404_and_its_protocols_are_invisible(night):
+    api_for(night.clerk).post(URL, body(night), format="json")
+
+    outsider = api_for(night.outsider)
+
+    assert outsider.post(URL, body(night), format="json").status_code == 404
+    assert outsider.get(URL).json()["count"] == 0
+    assert outsider.get(f"{URL}{Protocol.objects.get().pk}/").status_code == 404
+    assert api_for(night.auditor).get(URL).json()["count"] == 1
+
+
+def test_the_public_cannot_read_protocols(client, night):
+    assert client.get(URL).status_code in (401, 403)
