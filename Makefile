@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/saylau
 SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install demo serve test test-services lint format bench clean
+.PHONY: install demo test test-services test-e2e lint format bench clean
 
 install: $(INSTALLED)
 
@@ -25,7 +25,7 @@ demo: install
 	@echo ""
 	@echo "Saylau is starting at http://127.0.0.1:8000/"
 	@echo "  public:   http://127.0.0.1:8000/  (find a station and its ballots)"
-	@echo "  admin:    http://127.0.0.1:8000/admin/  (user demo, password saylau-demo-2023)"
+	@echo "  admin:    http://127.0.0.1:8000/admin/  (logins above)"
 	@echo "  API docs: http://127.0.0.1:8000/api/docs/"
 	@echo "  health:   http://127.0.0.1:8000/health/"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -45,7 +45,12 @@ test: lint
 
 # The same suite plus the tests marked `services`, on Postgres and Redis, with a real worker.
 test-services: install
-	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) $(BIN)/pytest -m ""
+	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) $(BIN)/pytest -m "not e2e"
+
+# Browser tests: Playwright drives Debian's chromium (apt-get install chromium); screenshots
+# are kept in var/e2e/.
+test-e2e: install
+	$(BIN)/pytest -m e2e
 
 bench: install
 	$(BIN)/python bench/run.py
