@@ -86,9 +86,11 @@ def protocol_submit_entry(
     lines = list(contest.ballot_lines.order_by("position"))
     _check_entry(data, lines, station, election)
 
+    # Lock only the protocol row; the default ordering would join nullable tables.
     protocol = (
-        Protocol.objects.select_for_update()
+        Protocol.objects.select_for_update(of=("self",))
         .filter(station=station, contest=contest, is_active=True)
+        .order_by()
         .first()
     )
     if protocol is None:
@@ -418,7 +420,7 @@ def protocol_decide_correction(
         _move(correction, Status.REJECTED, user, "correction rejected", comment)
         correction.save()
         return correction
-    previous = Protocol.objects.select_for_update().get(pk=correction.supersedes_id)
+    previous = Protocol.objects.select_for_update(of=("self",)).get(pk=correction.supersedes_id)
     previous.is_active = False
     _move(previous, Status.SUPERSEDED, user, "superseded by a correction", correction.reason)
     previous.save()  # first, so that the one-active-version constraint holds at every step
@@ -433,7 +435,10 @@ def protocol_decide_correction(
 
 def _require_scope(user, station: Station, roles: frozenset[str], doing: str) -> None:
     if not access.in_scope(user, station, access.VIEW):
-        raise OutOfScope(f"station: no station {station.pk} in your commission's area")
+        raise OutOfScope(
+            f"station: station {station.region.code} {station.number} is not in your "
+            "commission's area"
+        )
     if not access.in_scope(user, station, roles):
         raise NotAllowed(f"user: your role does not {doing} station {station.number}")
 

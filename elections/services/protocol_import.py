@@ -1,0 +1,140 @@
+"""Bulk protocol upload for a territorial commission: every row through protocol_submit_entry.
+
+All or nothing: each row runs in a savepoint so that every bad row is found and reported with
+its line number, and if any row failed the whole upload is rolled back.
+"""
+
+import csv
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from config.errors import ApplicationError
+from elections.models import PROTOCOL_LINES, Contest, Election, Protocol
+from elections.services.protocols import EntryData, protocol_submit_entry
+from stations.importing import RowError
+from stations.models import Station
+
+COLUMNS = ["region", "station", "contest", *PROTOCOL_LINES, "votes", "explanation", "remarks"]
+REQUIRED = ["region", "station", "contest", *PROTOCOL_LINES, "votes"]
+
+
+class ProtocolImportError(ApplicationError):
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(
+            f"{len(errors)} problem(s); nothing was imported.",
+            {"errors": [e.__dict__ for e in errors]},
+        )
+        self.errors = errors
+
+
+@dataclass
+class ProtocolImportReport:
+    rows: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    dry_run: bool = False
+
+    def __str__(self) -> str:
+        statuses = ", ".join(f"{n} {s}" for s, n in sorted(self.by_status.items())) or "none"
+        prefix = "Dry run, nothing saved: " if self.dry_run else ""
+        return f"{prefix}{self.rows} entries; protocols now {statuses}."
+
+
+def read_protocol_csv(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(stream)
+    header = [h.strip() for h in reader.fieldnames or []]
+    errors = [RowError(1, c, "required column is missing") for c in REQUIRED if c not in header]
+    errors += [
+        RowError(1, c, f"unknown column; the columns are: {', '.join(COLUMNS)}")
+        for c in header
+        if c not in COLUMNS
+    ]
+    if errors:
+        raise ProtocolImportError(errors)
+    reader.fieldnames = header
+    for cells in reader:
+        yield reader.line_num, {k: (v or "").strip() for k, v in cells.items() if k}
+
+
+@transaction.atomic
+def protocols_import(
+    *,
+    rows: Iterator[tuple[int, dict[str, str]]],
+    user: AbstractBaseUser,
+    election: Election,
+    dry_run: bool = False,
+) -> ProtocolImportReport:
+    """Submit each row as an entry by ``user``; refuse the whole file if any row is refused."""
+    report = ProtocolImportReport(dry_run=dry_run)
+    contests = {c.code: c for c in election.contests.all()}
+    errors: list[RowError] = []
+    touched: set[int] = set()
+    for line, cells in rows:
+        report.rows += 1
+        try:
+            station, contest, data = _parse(cells, contests)
+            with transaction.atomic():
+                protocol = protocol_submit_entry(
+                    station=station, contest=contest, user=user, data=data
+                )
+        except ApplicationError as exc:
+            details = exc.extra.get("errors")
+            if isinstance(details, dict):
+                errors += [
+                    RowError(line, f, m) for f, messages in details.items() for m in messages
+                ]
+            else:
+                field_name, _, message = exc.message.partition(": ")
+                errors.append(RowError(line, field_name, message or exc.message))
+            continue
+        touched.add(protocol.pk)
+    if not report.rows:
+        errors.append(RowError(1, "*", "the file has no protocols"))
+    if errors:
+        raise ProtocolImportError(errors)
+    if dry_run:
+        transaction.set_rollback(True)
+    statuses = Protocol.objects.filter(pk__in=touched).values_list("status", flat=True)
+    report.by_status = dict(Counter(statuses))
+    return report
+
+
+def _parse(
+    cells: dict[str, str], contests: dict[str, Contest]
+) -> tuple[Station, Contest, EntryData]:
+    errors: dict[str, list[str]] = {}
+    contest = contests.get(cells.get("contest", ""))
+    if contest is None:
+        errors["contest"] = [f"no contest {cells.get('contest')!r} in this election"]
+    station = None
+    if cells.get("station", "").isdigit():
+        station = Station.objects.filter(
+            region__code=cells.get("region", "").upper(), number=int(cells["station"])
+        ).first()
+    if station is None:
+        errors["station"] = [
+            f"no station {cells.get('station')!r} in region {cells.get('region')!r}"
+        ]
+    numbers: dict[str, int | None] = {}
+    for name in PROTOCOL_LINES:
+        value = cells.get(name, "")
+        numbers[name] = int(value) if value.isdigit() else None
+        if numbers[name] is None:
+            errors.setdefault(name, []).append(f"write a whole number ≥ 0, not {value!r}")
+    parts = [p.strip() for p in cells.get("votes", "").split(";")]
+    if not all(p.isdigit() for p in parts):
+        errors["votes"] = ["write the votes in ballot order separated by ';', e.g. 400;150;40"]
+    if errors:
+        raise ApplicationError("row: invalid", {"errors": errors})
+    votes = {position: int(p) for position, p in enumerate(parts, start=1)}
+    data = EntryData(
+        numbers=numbers,
+        votes=votes,
+        explanation=cells.get("explanation", ""),
+        remarks=cells.get("remarks", ""),
+    )
+    return station, contest, data
