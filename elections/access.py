@@ -23,7 +23,9 @@ def _station_filter(user: AbstractBaseUser | AnonymousUser, roles: frozenset[str
     if user.is_superuser:
         return None
     scope = Q(pk__in=[])
-    for assignment in user.assignments.filter(role__in=roles):
+    for assignment in _assignments(user):
+        if assignment.role not in roles:
+            continue
         if assignment.role in (Role.CEC, Role.AUDITOR):
             return None
         if assignment.station_id:
@@ -33,6 +35,13 @@ def _station_filter(user: AbstractBaseUser | AnonymousUser, roles: frozenset[str
         else:
             scope |= Q(region_id=assignment.region_id)
     return scope
+
+
+def _assignments(user) -> list[Assignment]:
+    """The user's assignments, read once per request: every check in a request asks again."""
+    if not hasattr(user, "_saylau_assignments"):
+        user._saylau_assignments = list(user.assignments.all())
+    return user._saylau_assignments
 
 
 def stations_in_scope(

@@ -63,7 +63,14 @@ class ProtocolSerializer(serializers.ModelSerializer):
         return None if numbers["l1_voters"] is None else numbers
 
     def get_votes(self, protocol: Protocol) -> dict[str, int]:
-        return {str(v.ballot_line.position): v.votes for v in protocol.votes.all()}
+        if protocol.l1_voters is None:
+            return {}  # nothing agreed yet, so nothing to read
+        if "votes" in getattr(protocol, "_prefetched_objects_cache", {}):  # a list page
+            return {str(v.ballot_line.position): v.votes for v in protocol.votes.all()}
+        return {
+            str(position): votes
+            for position, votes in protocol.votes.values_list("ballot_line__position", "votes")
+        }
 
 
 class ProtocolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

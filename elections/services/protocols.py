@@ -32,6 +32,11 @@ from stations.models import Station
 SCAN_TYPES = {".pdf", ".png", ".jpg", ".jpeg"}
 SCAN_MAX_BYTES = 20 * 1024 * 1024
 Status = Protocol.Status
+# What an entry may change on the protocol row; saving only these keeps the UPDATE small.
+SAVED_ON_ENTRY = [
+    *PROTOCOL_LINES, "status", "cycle", "scan", "remarks", "warnings", "flags", "explanation",
+    "updated",
+]  # fmt: skip
 
 
 class ProtocolInvalid(ApplicationError):
@@ -93,6 +98,8 @@ def protocol_submit_entry(
         .order_by()
         .first()
     )
+    if protocol is not None:
+        protocol.station, protocol.contest = station, contest  # already loaded: no re-fetch
     if protocol is None:
         protocol = _first_protocol(station, contest, user, data)
     elif protocol.status == Status.RETURNED:
@@ -111,7 +118,7 @@ def protocol_submit_entry(
         protocol.scan = data.scan
     if data.remarks:
         protocol.remarks = data.remarks
-    protocol.save()
+    protocol.save(update_fields=SAVED_ON_ENTRY)
     return protocol
 
 
@@ -176,11 +183,11 @@ def _warnings(
 
 
 def _first_protocol(station: Station, contest: Contest, user, data: EntryData) -> Protocol:
+    # No savepoint: on a conflict the error leaves the whole transaction, which rolls back.
     try:
-        with transaction.atomic():
-            protocol = Protocol.objects.create(
-                station=station, contest=contest, status=Status.AWAITING_SECOND
-            )
+        protocol = Protocol.objects.create(
+            station=station, contest=contest, status=Status.AWAITING_SECOND
+        )
     except IntegrityError as exc:  # another clerk's first entry was saved a moment earlier
         raise StateConflict(
             f"status: a first entry for station {station.number} in {contest} was just saved; "
@@ -194,16 +201,15 @@ def _first_protocol(station: Station, contest: Contest, user, data: EntryData) -
 
 def _save_entry(protocol: Protocol, user, round_: int, data: EntryData) -> ProtocolEntry:
     try:
-        with transaction.atomic():
-            return ProtocolEntry.objects.create(
-                protocol=protocol,
-                cycle=protocol.cycle,
-                round=round_,
-                user=user,
-                votes={str(p): v for p, v in data.votes.items()},
-                explanation=data.explanation.strip(),
-                **data.numbers,
-            )
+        return ProtocolEntry.objects.create(
+            protocol=protocol,
+            cycle=protocol.cycle,
+            round=round_,
+            user=user,
+            votes={str(p): v for p, v in data.votes.items()},
+            explanation=data.explanation.strip(),
+            **data.numbers,
+        )
     except IntegrityError as exc:  # the same round was entered by someone else just now
         raise StateConflict(
             f"status: entry {round_} of this protocol was just made by another clerk",

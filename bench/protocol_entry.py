@@ -1,0 +1,159 @@
+"""Benchmark: protocols accepted per second through the API, gunicorn on Postgres.
+
+Builds the reference election in a fresh Postgres database, moves it to counting, and has two
+clerks (tokens) enter every station's Mazhilis party-list protocol, first and second entry,
+from CLIENTS concurrent keep-alive connections. Prints the rate and the error count.
+"""
+
+import http.client
+import json
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from queue import Empty, Queue
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/saylau_bench"
+)
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+PROTOCOLS = int(os.environ.get("BENCH_PROTOCOLS", "2000"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
+WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "4"))
+
+
+def setup() -> tuple[list[dict], str, str]:
+    """A fresh database with the election counting; returns the entries and two clerks' tokens."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.update(DATABASE_URL=POSTGRES_URL, DJANGO_SETTINGS_MODULE="config.settings")
+    os.environ.pop("REDIS_URL", None)
+    from bench.run import fresh_postgres
+
+    if fresh_postgres() is None:
+        sys.exit("Postgres is needed for this benchmark")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from rest_framework.authtoken.models import Token
+
+    from elections.models import Contest, Election
+    from elections.services.staff import staff_assign
+    from elections.services.structure import election_change_status
+
+    call_command("migrate", "--no-input", verbosity=0)
+    with open(os.devnull, "w") as quiet:
+        call_command("load_reference", "kz2023", stdout=quiet, stderr=quiet)
+    election = Election.objects.get(code="kz2023")
+    for status in ("polling", "counting"):
+        election = election_change_status(election=election, to_status=status, user=None)
+    tokens = []
+    for name in ("bench-clerk-1", "bench-clerk-2"):
+        user = get_user_model().objects.create_user(name)
+        staff_assign(user=user, role="cec")
+        tokens.append(Token.objects.create(user=user).key)
+    contest = Contest.objects.get(election=election, code="mazhilis-list")
+    lines = contest.ballot_lines.count()
+    stations = list(
+        contest.stations.order_by("pk").values_list("pk", "registered_voters")[:PROTOCOLS]
+    )
+    rng = random.Random(2023)
+    return [_entry(contest.pk, pk, voters, lines, rng) for pk, voters in stations], *tokens
+
+
+def _entry(contest: int, station: int, voters: int, lines: int, rng: random.Random) -> dict:
+    issued = int(voters * rng.uniform(0.4, 0.7))
+    invalid = issued // 100
+    valid = issued - invalid
+    shares = [rng.random() for _ in range(lines)]
+    votes = [int(valid * s / sum(shares)) for s in shares]
+    votes[0] += valid - sum(votes)
+    numbers = {
+        "l1_voters": voters, "l2_received": voters, "l3_issued": issued, "l3a_mobile": 0,
+        "l3b_absentee": 0, "l4_cancelled": voters - issued, "l5_found": issued,
+        "l6_invalid": invalid, "l7_valid": valid,
+    }  # fmt: skip
+    votes_by_position = {str(p): v for p, v in enumerate(votes, start=1)}
+    return {"station": station, "contest": contest, "numbers": numbers, "votes": votes_by_position}
+
+
+def serve() -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": POSTGRES_URL,
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("REDIS_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{PORT}",
+         "--workers", str(WORKERS), "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/api/v1/")
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit("gunicorn did not start")
+
+
+def run(entries: list[dict], first: str, second: str) -> tuple[float, int, int]:
+    queue: Queue[dict] = Queue()
+    for entry in entries:
+        queue.put(entry)
+    errors, accepted = [], []
+
+    def clerk_pair() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        while True:
+            try:
+                entry = queue.get_nowait()
+            except Empty:
+                return
+            body = json.dumps(entry)
+            for token in (first, second):
+                headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+                connection.request("POST", "/api/v1/protocols/", body, headers)
+                response = connection.getresponse()
+                payload = response.read()
+                if response.status != 201:
+                    errors.append(payload[:200])
+            if json.loads(payload).get("status") == "accepted":
+                accepted.append(entry["station"])
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=clerk_pair) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started, len(accepted), len(errors)
+
+
+def main() -> None:
+    entries, first, second = setup()
+    server = serve()
+    try:
+        elapsed, accepted, errors = run(entries, first, second)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(
+        f"| protocols accepted through the API (first + second entry), gunicorn {WORKERS} workers, "
+        f"{CLIENTS} clients, Postgres | ≥ 100/s | {accepted / elapsed:.0f}/s "
+        f"({accepted} accepted, {2 * len(entries)} requests in {elapsed:.1f} s, {errors} errors) |"
+    )
+
+
+if __name__ == "__main__":
+    main()
