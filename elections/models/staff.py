@@ -34,6 +34,10 @@ class Assignment(Timestamped):
                 | Q(role="territorial", region__isnull=False, station__isnull=True)
                 | Q(role__in=["cec", "auditor"], region__isnull=True, station__isnull=True),
                 name="assignment_scope_fits_role",
+                violation_error_message=_(
+                    "A precinct assignment needs a station; a territorial one a region (and "
+                    "perhaps a district) but no station; CEC and auditor assignments no area."
+                ),
             ),
         ]
 

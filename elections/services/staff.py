@@ -12,17 +12,24 @@ _READ = ["view_protocol", "view_protocolentry", "view_contest", "view_election",
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.PRECINCT: [*_READ, "add_protocolentry"],
     Role.TERRITORIAL: [*_READ, "add_protocolentry", "change_protocol"],
-    Role.CEC: [*_READ, "add_protocolentry", "change_protocol"],
+    # Only the CEC manages assignments: a territorial member could otherwise appoint a CEC one.
+    Role.CEC: [
+        *_READ,
+        "add_protocolentry",
+        "change_protocol",
+        "view_assignment",
+        "add_assignment",
+        "delete_assignment",
+        "view_user",
+    ],  # fmt: skip
     Role.AUDITOR: _READ,
 }
 
 
 def role_group(role: str) -> Group:
-    """The group of a role, created with its permissions on first use."""
-    group, created = Group.objects.get_or_create(name=Role(role).label)
-    if created:
-        codenames = ROLE_PERMISSIONS[role]
-        group.permissions.set(Permission.objects.filter(codename__in=codenames))
+    """The group of a role, with exactly the permissions ROLE_PERMISSIONS gives it now."""
+    group, _ = Group.objects.get_or_create(name=Role(role).label)
+    group.permissions.set(Permission.objects.filter(codename__in=ROLE_PERMISSIONS[role]))
     return group
 
 

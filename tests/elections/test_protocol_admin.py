@@ -124,3 +124,29 @@ def test_the_progress_page_counts_expected_and_accepted_protocols(night):
         "<td>2</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>1</td><td>1</td>"
         in text.replace("\n", "")
     )
+
+
+def test_the_cec_assigns_a_clerk_who_can_then_enter_for_that_station(night, django_user_model):
+    newcomer = django_user_model.objects.create_user("newcomer", password="pw-long-enough-1")
+
+    response = client_for(night.cec).post(
+        reverse("admin:elections_assignment_add"),
+        {"user": newcomer.pk, "role": "precinct", "station": night.station.pk},
+    )
+
+    assert response.status_code == 302
+    newcomer.refresh_from_db()
+    assert newcomer.is_staff and newcomer.groups.filter(name="Precinct commission").exists()
+    assert client_for(newcomer).get(enter_url(night)).status_code == 200
+    assert client_for(newcomer).get(enter_url(night, night.other_station)).status_code == 404
+
+
+def test_an_assignment_that_does_not_fit_its_role_is_refused_on_the_form(night, django_user_model):
+    newcomer = django_user_model.objects.create_user("newcomer", password="pw-long-enough-1")
+
+    response = client_for(night.cec).post(
+        reverse("admin:elections_assignment_add"), {"user": newcomer.pk, "role": "precinct"}
+    )
+
+    assert response.status_code == 200
+    assert "A precinct assignment needs a station" in response.content.decode()
