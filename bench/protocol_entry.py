@@ -21,9 +21,10 @@ POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/saylau_bench"
 )
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
-PROTOCOLS = int(os.environ.get("BENCH_PROTOCOLS", "2000"))
+PROTOCOLS = int(os.environ.get("BENCH_PROTOCOLS", "4000"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "4"))
+BATCH = int(os.environ.get("BENCH_BATCH", "25"))  # entries per POST in the batch scenario
 
 
 def setup() -> tuple[list[dict], str, str]:
@@ -107,29 +108,39 @@ def serve() -> subprocess.Popen:
     sys.exit("gunicorn did not start")
 
 
-def run(entries: list[dict], first: str, second: str) -> tuple[float, int, int]:
-    queue: Queue[dict] = Queue()
-    for entry in entries:
-        queue.put(entry)
+def run(entries: list[dict], first: str, second: str, batch: int) -> tuple[float, int, int]:
+    """Each client takes ``batch`` entries at a time: the first clerk posts them, then the second.
+
+    With batch 1 every entry is its own POST /api/v1/protocols/; otherwise one POST to
+    /api/v1/protocols/batch/ carries them all.
+    """
+    queue: Queue[list[dict]] = Queue()
+    for start in range(0, len(entries), batch):
+        queue.put(entries[start : start + batch])
     errors, accepted = [], []
 
+    def post(connection, token: str, chunk: list[dict]) -> list[dict]:
+        headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+        if batch == 1:
+            connection.request("POST", "/api/v1/protocols/", json.dumps(chunk[0]), headers)
+            response = connection.getresponse()
+            return [{"status": response.status, "protocol": json.loads(response.read())}]
+        body = json.dumps({"entries": chunk})
+        connection.request("POST", "/api/v1/protocols/batch/", body, headers)
+        response = connection.getresponse()
+        return json.loads(response.read())["results"]
+
     def clerk_pair() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
         while True:
             try:
-                entry = queue.get_nowait()
+                chunk = queue.get_nowait()
             except Empty:
                 return
-            body = json.dumps(entry)
             for token in (first, second):
-                headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
-                connection.request("POST", "/api/v1/protocols/", body, headers)
-                response = connection.getresponse()
-                payload = response.read()
-                if response.status != 201:
-                    errors.append(payload[:200])
-            if json.loads(payload).get("status") == "accepted":
-                accepted.append(entry["station"])
+                results = post(connection, token, chunk)
+                errors.extend(r for r in results if r["status"] != 201)
+            accepted.extend(r for r in results if r.get("protocol", {}).get("status") == "accepted")
 
     started = time.perf_counter()
     threads = [threading.Thread(target=clerk_pair) for _ in range(CLIENTS)]
@@ -142,17 +153,23 @@ def run(entries: list[dict], first: str, second: str) -> tuple[float, int, int]:
 
 def main() -> None:
     entries, first, second = setup()
+    half = len(entries) // 2
     server = serve()
     try:
-        elapsed, accepted, errors = run(entries, first, second)
+        # Two halves of the stations: one entry per request, then BATCH entries per request.
+        for label, chunk, batch in [
+            ("one entry per POST", entries[:half], 1),
+            (f"{BATCH} entries per POST (batch)", entries[half:], BATCH),
+        ]:
+            elapsed, accepted, errors = run(chunk, first, second, batch)
+            print(
+                f"| protocols accepted through the API, first + second entry, {label}; gunicorn "
+                f"{WORKERS} workers, {CLIENTS} clients, Postgres | ≥ 100/s | "
+                f"{accepted / elapsed:.0f}/s ({accepted} in {elapsed:.1f} s, {errors} errors) |"
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
-    print(
-        f"| protocols accepted through the API (first + second entry), gunicorn {WORKERS} workers, "
-        f"{CLIENTS} clients, Postgres | ≥ 100/s | {accepted / elapsed:.0f}/s "
-        f"({accepted} accepted, {2 * len(entries)} requests in {elapsed:.1f} s, {errors} errors) |"
-    )
 
 
 if __name__ == "__main__":

@@ -1,14 +1,19 @@
 """/api/v1/protocols/: staff submit entries and follow their protocols, by token or session."""
 
-from django.shortcuts import get_object_or_404
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.errors import ApplicationError
 from elections import access
 from elections.models import PROTOCOL_LINES, Contest, Protocol
 from elections.services.protocols import EntryData, OutOfScope, protocol_submit_entry
+from stations.models import Station
+
+BATCH_LIMIT = 200
 
 
 class NumbersSerializer(serializers.Serializer):
@@ -43,18 +48,35 @@ class EntrySerializer(serializers.Serializer):
             raise serializers.ValidationError('positions are whole numbers, e.g. "1"') from exc
 
 
-class ProtocolSerializer(serializers.ModelSerializer):
-    station = serializers.PrimaryKeyRelatedField(read_only=True)
-    contest = serializers.PrimaryKeyRelatedField(read_only=True)
+class BatchSerializer(serializers.Serializer):
+    entries = serializers.ListField(
+        child=serializers.DictField(), min_length=1, max_length=BATCH_LIMIT, help_text="Entries"
+    )
+
+
+class BatchResultSerializer(serializers.Serializer):
+    results = serializers.ListField(
+        child=serializers.DictField(),
+        help_text='Per entry, in order: {"index", "status" (201, 400, 403, 404 or 409), and '
+        '"protocol", or "detail" and "errors"}',
+    )
+
+
+class ProtocolSerializer(serializers.Serializer):
+    """Declared field by field: a ModelSerializer would introspect the model on every call."""
+
+    id = serializers.IntegerField()
+    station = serializers.IntegerField(source="station_id")
+    contest = serializers.IntegerField(source="contest_id")
+    version = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Protocol.Status.choices)
+    is_active = serializers.BooleanField()
     numbers = serializers.SerializerMethodField()
     votes = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Protocol
-        fields = [
-            "id", "station", "contest", "version", "status", "is_active", "numbers", "votes",
-            "warnings", "flags", "explanation", "updated",
-        ]  # fmt: skip
+    warnings = serializers.ListField(child=serializers.DictField())
+    flags = serializers.ListField(child=serializers.DictField())
+    explanation = serializers.CharField()
+    updated = serializers.DateTimeField()
 
     @extend_schema_field(NumbersSerializer(allow_null=True))
     def get_numbers(self, protocol: Protocol) -> dict | None:
@@ -94,15 +116,76 @@ class ProtocolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request: Request, *args, **kwargs) -> Response:
         entry = EntrySerializer(data=request.data)
         entry.is_valid(raise_exception=True)
-        data = entry.validated_data
-        stations = access.stations_in_scope(request.user)
-        station = stations.filter(pk=data["station"]).first()
+        protocol = self._submit(request, entry.validated_data, None, {})
+        return Response(ProtocolSerializer(protocol).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=BatchSerializer, responses={200: BatchResultSerializer})
+    @action(detail=False, methods=["post"])
+    def batch(self, request: Request) -> Response:
+        """Submit up to 200 entries at once, e.g. a tablet syncing after the count.
+
+        Each entry stands alone, exactly as if POSTed by itself: it is saved or refused on its
+        own, and its result carries the status code a single POST would have answered.
+        """
+        batch = BatchSerializer(data=request.data)
+        batch.is_valid(raise_exception=True)
+        items = batch.validated_data["entries"]
+        wanted = {item.get("station") for item in items if isinstance(item.get("station"), int)}
+        stations = {s.pk: s for s in access.stations_in_scope(request.user).filter(pk__in=wanted)}
+        contests: dict[int, Contest] = {}
+        results = []
+        # One transaction for the batch, one savepoint per entry: an entry stands or falls
+        # alone, and the batch pays for one commit. The answer is sent only after the commit.
+        with transaction.atomic():
+            for index, item in enumerate(items):
+                entry = EntrySerializer(data=item)
+                if not entry.is_valid():
+                    results.append({"index": index, "status": 400, "errors": entry.errors})
+                    continue
+                try:
+                    protocol = self._submit(request, entry.validated_data, stations, contests)
+                except ApplicationError as exc:
+                    results.append(
+                        {
+                            "index": index,
+                            "status": exc.http_status,
+                            "detail": exc.message,
+                            **exc.extra,
+                        }
+                    )
+                else:
+                    results.append(
+                        {
+                            "index": index,
+                            "status": 201,
+                            "protocol": ProtocolSerializer(protocol).data,
+                        }
+                    )
+        return Response({"results": results})
+
+    def _submit(
+        self,
+        request: Request,
+        data: dict,
+        stations: dict[int, Station] | None,
+        contests: dict[int, Contest],
+    ) -> Protocol:
+        """One entry; ``stations`` are the batch's, already read within the user's scope."""
+        if stations is None:
+            stations = {
+                s.pk: s for s in access.stations_in_scope(request.user).filter(pk=data["station"])
+            }
+        station = stations.get(data["station"])
         if station is None:
             raise OutOfScope(f"station: no station {data['station']} in your commission's area")
-        contest = get_object_or_404(Contest.objects.select_related("election"), pk=data["contest"])
-        protocol = protocol_submit_entry(
+        if data["contest"] not in contests:
+            contest = Contest.objects.select_related("election").filter(pk=data["contest"]).first()
+            if contest is None:
+                raise OutOfScope(f"contest: no contest {data['contest']}")
+            contests[data["contest"]] = contest
+        return protocol_submit_entry(
             station=station,
-            contest=contest,
+            contest=contests[data["contest"]],
             user=request.user,
             data=EntryData(
                 numbers={name: data["numbers"][name] for name in PROTOCOL_LINES},
@@ -111,4 +194,3 @@ class ProtocolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 remarks=data["remarks"],
             ),
         )
-        return Response(ProtocolSerializer(protocol).data, status=status.HTTP_201_CREATED)

@@ -67,6 +67,34 @@ class EntryData:
     vote_list: list[int] = field(default_factory=list)  # filled by _check_entry, ballot order
 
 
+@dataclass(frozen=True)
+class FrozenBallot:
+    lines: list[BallotLine]
+    station_ids: frozenset[int]
+
+
+_frozen: dict[tuple[int, str], FrozenBallot] = {}
+
+
+def frozen_ballot(contest: Contest) -> FrozenBallot:
+    """A contest's ballot lines and covered stations, read once per process once frozen.
+
+    Both are frozen when the election leaves setup (services.structure refuses changes), and
+    every entry needs them; the key includes the creation time, so a new contest with a reused
+    id is never mistaken for an old one.
+    """
+    key = (contest.pk, contest.created.isoformat())
+    if key in _frozen:
+        return _frozen[key]
+    ballot = FrozenBallot(
+        lines=list(contest.ballot_lines.order_by("position")),
+        station_ids=frozenset(contest.coverage.values_list("station_id", flat=True)),
+    )
+    if contest.election.ballots_frozen:
+        _frozen[key] = ballot
+    return ballot
+
+
 # --- entering --------------------------------------------------------------------------------
 
 
@@ -83,12 +111,13 @@ def protocol_submit_entry(
             f"{election} is in {election.status}",
             {"field": "contest"},
         )
-    if not contest.coverage.filter(station=station).exists():
+    ballot = frozen_ballot(contest)
+    if station.pk not in ballot.station_ids:
         raise ProtocolInvalid(
             f"contest: station {station.number} does not vote in {contest}",
             {"errors": {"contest": [f"station {station.number} does not vote in {contest}"]}},
         )
-    lines = list(contest.ballot_lines.order_by("position"))
+    lines = ballot.lines
     _check_entry(data, lines, station, election)
 
     # Lock only the protocol row; the default ordering would join nullable tables.
@@ -250,9 +279,10 @@ def _agree(
     entries: list[ProtocolEntry],
 ) -> None:
     """Store agreed numbers; accept them, or hold them for review if anything looks wrong."""
+    if protocol.l1_voters is not None:  # agreed before, then returned: this agreement replaces it
+        protocol.votes.all().delete()
     for name, value in numbers.items():
         setattr(protocol, name, value)
-    protocol.votes.all().delete()
     ProtocolVote.objects.bulk_create(
         ProtocolVote(protocol=protocol, ballot_line=line, votes=count)
         for line, count in zip(lines, votes, strict=True)

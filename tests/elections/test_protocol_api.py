@@ -97,3 +97,36 @@ def test_another_commissions_station_is_404_and_its_protocols_are_invisible(nigh
 
 def test_the_public_cannot_read_protocols(client, night):
     assert client.get(URL).status_code in (401, 403)
+
+
+def test_a_batch_answers_each_entry_as_a_single_post_would(night):
+    clean = body(night)
+    broken = body(night, good_numbers(l6_invalid=20), station=night.neighbour)
+    malformed = {**body(night), "numbers": {}}
+    outside = body(night, station=night.other_station)
+
+    response = api_for(night.supervisor).post(
+        f"{URL}batch/", {"entries": [clean, broken, malformed, outside]}, format="json"
+    )
+
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == [201, 400, 400, 404]
+    assert results[0]["protocol"]["status"] == "awaiting_second"
+    assert results[1]["errors"]["l5_found"] == [
+        "Ballots found (600) must equal invalid (20) + valid (590) = 610"
+    ]
+    assert "l1_voters" in results[2]["errors"]["numbers"]
+    assert Protocol.objects.count() == 1  # only the good entry was saved
+
+    second = api_for(night.cec).post(f"{URL}batch/", {"entries": [clean]}, format="json")
+    assert second.json()["results"][0]["protocol"]["status"] == "accepted"
+
+
+def test_a_batch_needs_entries_and_at_most_200(night):
+    too_many = {"entries": [body(night)] * 201}
+
+    assert (
+        api_for(night.cec).post(f"{URL}batch/", {"entries": []}, format="json").status_code == 400
+    )
+    assert api_for(night.cec).post(f"{URL}batch/", too_many, format="json").status_code == 400
