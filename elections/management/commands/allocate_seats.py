@@ -1,0 +1,77 @@
+import csv
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from elections.services.seats import HARE, ListVotes, SeatAllocationError, allocate_seats
+
+AGAINST_ALL = "against_all"
+METHOD_NAMES = {"hare": "hare", "dhondt": "dhondt", "sainte-lague": "sainte_lague"}
+
+
+class Command(BaseCommand):
+    help = (
+        "Allocate seats between party lists, as the tally does. FILE has 'name,votes' rows in "
+        "registration order (ties go to the earlier row); a row named against_all counts in the "
+        "threshold base only. Prints name,votes,percent,seats as CSV."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--seats", type=int, required=True)
+        parser.add_argument("--threshold", type=Decimal, default=Decimal(0), help="percent, e.g. 5")
+        parser.add_argument("--method", choices=sorted(METHOD_NAMES), default=HARE)
+
+    def handle(self, *args, file: Path, seats: int, threshold: Decimal, method: str, **options):
+        lists, against_all = self._read(file)
+        try:
+            rows = allocate_seats(
+                lists=lists,
+                against_all=against_all,
+                seats=seats,
+                threshold_percent=threshold,
+                method=METHOD_NAMES[method],
+            )
+        except SeatAllocationError as exc:
+            raise CommandError(exc.message) from exc
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(["name", "votes", "percent", "seats"])
+        for row in rows:
+            writer.writerow([row.name, row.votes, row.percent, row.seats])
+        if against_all:
+            base = sum(item.votes for item in lists) + against_all
+            percent = (Decimal(against_all) * 100 / base).quantize(Decimal("0.01"))
+            writer.writerow([AGAINST_ALL, against_all, percent, 0])
+
+    def _read(self, file: Path) -> tuple[list[ListVotes], int]:
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"cannot read {file}: {exc}") from exc
+        reader = csv.DictReader(text.splitlines())
+        if reader.fieldnames is None or {"name", "votes"} - set(reader.fieldnames):
+            raise CommandError(f"{file}: line 1: the header must have the columns name,votes")
+        lists, against_all, errors = [], 0, []
+        for order, row in enumerate(reader, start=1):
+            name, votes = (row.get("name") or "").strip(), (row.get("votes") or "").strip()
+            try:
+                count = int(Decimal(votes))
+                if count < 0 or Decimal(votes) != count:
+                    raise InvalidOperation
+            except InvalidOperation:
+                errors.append(
+                    f"line {reader.line_num}: votes: write a whole number ≥ 0, not {votes!r}"
+                )
+                continue
+            if not name:
+                errors.append(f"line {reader.line_num}: name: required")
+            elif name == AGAINST_ALL:
+                against_all += count
+            elif any(item.name == name for item in lists):
+                errors.append(f"line {reader.line_num}: name: {name!r} appears twice")
+            else:
+                lists.append(ListVotes(name=name, votes=count, order=order))
+        if errors:
+            raise CommandError(f"{file}: " + "; ".join(errors))
+        return lists, against_all
