@@ -144,6 +144,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 3600
+# Every periodic task, in one place.
+CELERY_BEAT_SCHEDULE = {
+    # Re-queue the aggregation of contests whose protocols changed after their last tally, so a
+    # broker or worker outage delays the totals but never leaves them wrong.
+    "sweep-tallies": {"task": "elections.sweep_tallies", "schedule": 30.0},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

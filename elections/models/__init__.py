@@ -19,6 +19,7 @@ from elections.models.structure import (
     PartyList,
     PartyListEntry,
 )
+from elections.models.tallies import BallotLineTally, ContestTally
 
 __all__ = [
     "ELECTION_TRANSITIONS",
@@ -26,9 +27,11 @@ __all__ = [
     "PROTOCOL_TRANSITIONS",
     "Assignment",
     "BallotLine",
+    "BallotLineTally",
     "Candidate",
     "Contest",
     "ContestStation",
+    "ContestTally",
     "Election",
     "ElectionStatusChange",
     "Party",

@@ -7,6 +7,7 @@ correction is a new version that a second supervisor approves.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
@@ -27,6 +28,7 @@ from elections.models import (
     ProtocolVote,
 )
 from elections.services import protocol_checks as checks
+from elections.services.aggregation import queue_aggregation
 from stations.models import Station
 
 SCAN_TYPES = {".pdf", ".png", ".jpg", ".jpeg"}
@@ -504,6 +506,9 @@ def _move(protocol: Protocol, to: str, user, action: str, reason: str = "") -> N
         )
     _record(protocol, user, action, protocol.status, to, reason)
     protocol.status = to
+    if to in (Status.ACCEPTED, Status.SUPERSEDED):
+        # Only once the protocol is committed: a task must never see, or miss, uncommitted data.
+        transaction.on_commit(partial(queue_aggregation, protocol.contest_id))
 
 
 def _record(

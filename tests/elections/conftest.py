@@ -53,7 +53,9 @@ class Night:
     def __init__(self, django_user_model):
         region = RegionFactory(code="KAR", time_zone="Asia/Almaty")
         self.station = StationFactory(region=region, number=101, registered_voters=1000)
-        self.other_station = StationFactory(region=RegionFactory(code="PAV"), number=7)
+        self.other_station = StationFactory(
+            region=RegionFactory(code="PAV"), number=7, registered_voters=1000
+        )
         self.neighbour = StationFactory(
             region=region, district=self.station.district, number=102, registered_voters=1000
         )
@@ -82,6 +84,7 @@ class Night:
         self.supervisor = user("super1", "territorial", region=region)
         self.supervisor2 = user("super2", "territorial", region=region)
         self.cec = user("cec1", "cec")
+        self.cec2 = user("cec2", "cec")
         self.auditor = user("audit1", "auditor")
 
 

@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from elections.models import Contest
+from elections.services.aggregation import totals_differences
+
+
+class Command(BaseCommand):
+    help = (
+        "Recount every contest's totals from its accepted protocols and compare them with the "
+        "stored tallies; print each difference and exit 1 if there is any."
+    )
+
+    def handle(self, *args, **options) -> None:
+        contests = Contest.objects.filter(protocols__isnull=False).distinct().order_by("pk")
+        differences = []
+        for contest in contests.iterator():
+            differences += totals_differences(contest)
+        for line in differences:
+            self.stdout.write(line)
+        if differences:
+            raise CommandError(
+                f"{len(differences)} difference(s) between the tallies and a recount"
+            )
+        self.stdout.write(
+            self.style.SUCCESS(f"{contests.count()} contest(s): tallies equal a recount.")
+        )

@@ -1,0 +1,136 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from elections.models import ContestTally
+from elections.services.aggregation import contest_aggregate, contests_needing_aggregation
+from elections.services.protocols import (
+    protocol_decide_correction,
+    protocol_propose_correction,
+    protocol_submit_entry,
+)
+from elections.tasks import sweep_tallies
+from tests.elections.conftest import good_numbers
+
+pytestmark = pytest.mark.django_db
+
+
+def accept(night, station, data=None):
+    for user in (night.cec, night.cec2):
+        protocol = protocol_submit_entry(
+            station=station, contest=night.contest, user=user, data=data or good_numbers()
+        )
+    return protocol
+
+
+def nation(night) -> ContestTally:
+    return ContestTally.objects.get(contest=night.contest, area="nation")
+
+
+def votes(tally: ContestTally) -> list[int]:
+    return [line.votes for line in tally.lines.order_by("ballot_line__position")]
+
+
+def test_an_acceptance_queues_the_aggregation_after_commit(
+    night, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        accept(night, night.station)
+
+    assert len(callbacks) == 1
+    tally = nation(night)
+    assert (tally.stations_expected, tally.stations_reporting, tally.stations_accepted) == (3, 1, 1)
+    assert (tally.l1_voters, tally.l7_valid) == (1000, 590)
+    assert votes(tally) == [400, 150, 40]
+
+
+def test_totals_are_sums_per_district_region_and_nation(night):
+    accept(night, night.station)
+    accept(night, night.neighbour, good_numbers(vote_1=300, vote_2=250))
+    accept(night, night.other_station, good_numbers(vote_1=100, vote_2=450))
+
+    contest_aggregate(contest_id=night.contest.pk)
+
+    assert votes(nation(night)) == [800, 850, 120]
+    karaganda = ContestTally.objects.get(
+        contest=night.contest, area=f"region:{night.station.region_id}"
+    )
+    assert votes(karaganda) == [700, 400, 80]
+    assert karaganda.stations_accepted == 2
+    district = ContestTally.objects.get(
+        contest=night.contest, area=f"district:{night.station.district_id}"
+    )
+    assert district.l3_issued == 1200
+
+
+def test_protocols_not_accepted_are_not_counted(night):
+    accept(night, night.station)
+    protocol_submit_entry(
+        station=night.neighbour, contest=night.contest, user=night.cec, data=good_numbers()
+    )
+    flagged = good_numbers(l1_voters=610, l2_received=610, l4_cancelled=10)
+    flagged.explanation = "many voters added on the day"
+    accept(night, night.other_station, flagged)  # turnout 98 %: quarantined
+
+    contest_aggregate(contest_id=night.contest.pk)
+
+    tally = nation(night)
+    assert (tally.stations_reporting, tally.stations_accepted, tally.stations_quarantined) == (
+        3,
+        1,
+        1,
+    )
+    assert votes(tally) == [400, 150, 40]
+
+
+def test_the_totals_follow_a_correction(night):
+    original = accept(night, night.station)
+    correction = protocol_propose_correction(
+        protocol=original,
+        user=night.supervisor,
+        data=good_numbers(vote_1=390, vote_2=160),
+        reason="recount",
+    )
+    protocol_decide_correction(correction=correction, user=night.supervisor2, approve=True)
+
+    contest_aggregate(contest_id=night.contest.pk)
+
+    assert votes(nation(night)) == [390, 160, 40]
+
+
+def test_running_twice_gives_the_same_totals(night):
+    accept(night, night.station)
+    contest_aggregate(contest_id=night.contest.pk)
+    first = [(t.area, t.l7_valid, votes(t)) for t in ContestTally.objects.order_by("area")]
+
+    contest_aggregate(contest_id=night.contest.pk)
+
+    assert [(t.area, t.l7_valid, votes(t)) for t in ContestTally.objects.order_by("area")] == first
+
+
+def test_the_sweep_finds_contests_whose_task_was_lost(night):
+    accept(night, night.station)  # on_commit callbacks do not run here: the task is "lost"
+    assert list(contests_needing_aggregation()) == [night.contest]
+
+    assert sweep_tallies() == 1  # eager: queues and runs the aggregation
+
+    assert votes(nation(night)) == [400, 150, 40]
+    assert not contests_needing_aggregation().exists()
+
+
+def test_verify_results_passes_on_true_totals_and_fails_on_tampered_ones(night):
+    accept(night, night.station)
+    contest_aggregate(contest_id=night.contest.pk)
+    out = StringIO()
+    call_command("verify_results", stdout=out)
+    assert "1 contest(s): tallies equal a recount." in out.getvalue()
+
+    line = nation(night).lines.get(ballot_line__position=1)
+    line.votes += 1000
+    line.save()
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 difference"):
+        call_command("verify_results", stdout=out)
+
+    assert "votes is" in out.getvalue() and "nation" in out.getvalue()
