@@ -146,9 +146,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 3600
 # Every periodic task, in one place.
 CELERY_BEAT_SCHEDULE = {
-    # Re-queue the aggregation of contests whose protocols changed after their last tally, so a
-    # broker or worker outage delays the totals but never leaves them wrong.
-    "sweep-tallies": {"task": "elections.sweep_tallies", "schedule": 30.0},
+    # Re-queue what a lost task left undone (accepted protocols not yet published, contests whose
+    # protocols changed after their last tally), so an outage delays results but loses nothing.
+    "sweep": {"task": "elections.sweep", "schedule": 30.0},
 }
 
 REST_FRAMEWORK = {

@@ -9,6 +9,11 @@ from elections.services.aggregation import (
     queue_aggregation,
     queued_key,
 )
+from elections.services.publication import (
+    protocol_publish,
+    queue_publication,
+    unpublished_protocols,
+)
 
 
 @shared_task(
@@ -24,10 +29,22 @@ def aggregate_contest(contest_id: int) -> int:
     return contest_aggregate(contest_id=contest_id)
 
 
-@shared_task(name="elections.sweep_tallies")
-def sweep_tallies() -> int:
-    """Queue every contest whose protocols changed after its last tally (a lost task, say)."""
+@shared_task(
+    name="elections.publish_protocol", autoretry_for=(Exception,), retry_backoff=True, max_retries=5
+)
+def publish_protocol(protocol_id: int) -> str | None:
+    """Publish an accepted protocol version; returns its record's hash."""
+    publication = protocol_publish(protocol_id=protocol_id)
+    return publication.sha256 if publication else None
+
+
+@shared_task(name="elections.sweep")
+def sweep() -> dict[str, int]:
+    """Queue what a lost task left undone: unpublished acceptances and out-of-date tallies."""
+    protocol_ids = list(unpublished_protocols().values_list("pk", flat=True))
+    for protocol_id in protocol_ids:
+        queue_publication(protocol_id)
     contest_ids = list(contests_needing_aggregation().values_list("pk", flat=True))
     for contest_id in contest_ids:
         queue_aggregation(contest_id)
-    return len(contest_ids)
+    return {"publications": len(protocol_ids), "aggregations": len(contest_ids)}

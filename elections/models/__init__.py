@@ -6,6 +6,7 @@ from elections.models.protocols import (
     ProtocolEvent,
     ProtocolVote,
 )
+from elections.models.publication import Publication
 from elections.models.staff import Assignment
 from elections.models.structure import (
     ELECTION_TRANSITIONS,
@@ -41,4 +42,5 @@ __all__ = [
     "ProtocolEntry",
     "ProtocolEvent",
     "ProtocolVote",
+    "Publication",
 ]

@@ -29,6 +29,7 @@ from elections.models import (
 )
 from elections.services import protocol_checks as checks
 from elections.services.aggregation import queue_aggregation
+from elections.services.publication import queue_publication
 from stations.models import Station
 
 SCAN_TYPES = {".pdf", ".png", ".jpg", ".jpeg"}
@@ -506,8 +507,10 @@ def _move(protocol: Protocol, to: str, user, action: str, reason: str = "") -> N
         )
     _record(protocol, user, action, protocol.status, to, reason)
     protocol.status = to
+    # Only once the protocol is committed: a task must never see, or miss, uncommitted data.
+    if to == Status.ACCEPTED:
+        transaction.on_commit(partial(queue_publication, protocol.pk))
     if to in (Status.ACCEPTED, Status.SUPERSEDED):
-        # Only once the protocol is committed: a task must never see, or miss, uncommitted data.
         transaction.on_commit(partial(queue_aggregation, protocol.contest_id))
 
 

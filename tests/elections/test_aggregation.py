@@ -10,7 +10,7 @@ from elections.services.protocols import (
     protocol_propose_correction,
     protocol_submit_entry,
 )
-from elections.tasks import sweep_tallies
+from elections.tasks import sweep
 from tests.elections.conftest import good_numbers
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_an_acceptance_queues_the_aggregation_after_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         accept(night, night.station)
 
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # publish the protocol, re-aggregate its contest
     tally = nation(night)
     assert (tally.stations_expected, tally.stations_reporting, tally.stations_accepted) == (3, 1, 1)
     assert (tally.l1_voters, tally.l7_valid) == (1000, 590)
@@ -113,7 +113,7 @@ def test_the_sweep_finds_contests_whose_task_was_lost(night):
     accept(night, night.station)  # on_commit callbacks do not run here: the task is "lost"
     assert list(contests_needing_aggregation()) == [night.contest]
 
-    assert sweep_tallies() == 1  # eager: queues and runs the aggregation
+    assert sweep() == {"publications": 1, "aggregations": 1}  # eager: queued and run at once
 
     assert votes(nation(night)) == [400, 150, 40]
     assert not contests_needing_aggregation().exists()
@@ -121,10 +121,10 @@ def test_the_sweep_finds_contests_whose_task_was_lost(night):
 
 def test_verify_results_passes_on_true_totals_and_fails_on_tampered_ones(night):
     accept(night, night.station)
-    contest_aggregate(contest_id=night.contest.pk)
+    sweep()
     out = StringIO()
     call_command("verify_results", stdout=out)
-    assert "1 contest(s): tallies equal a recount." in out.getvalue()
+    assert "1 contest(s): tallies equal a recount; the publication chain verifies" in out.getvalue()
 
     line = nation(night).lines.get(ballot_line__position=1)
     line.votes += 1000

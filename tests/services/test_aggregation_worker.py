@@ -3,7 +3,7 @@ import time
 import pytest
 from django.core.management import call_command
 
-from elections.models import ContestTally
+from elections.models import ContestTally, Publication
 from elections.services.protocols import protocol_submit_entry
 from tests.elections.conftest import Night, good_numbers
 
@@ -19,7 +19,7 @@ def wait_for(condition, timeout: float = 30.0):
     pytest.fail("the worker did not finish in time")
 
 
-def test_accepted_protocols_reach_the_totals_through_the_worker(
+def test_accepted_protocols_are_published_and_totalled_by_the_worker(
     transactional_db, django_user_model, celery_worker
 ):
     night = Night(django_user_model)
@@ -28,11 +28,12 @@ def test_accepted_protocols_reach_the_totals_through_the_worker(
             data = good_numbers(vote_1=first_vote, vote_2=550 - first_vote)
             protocol_submit_entry(station=station, contest=night.contest, user=user, data=data)
 
-    def both_counted():
+    def both_counted_and_published():
         tally = ContestTally.objects.filter(contest=night.contest, area="nation").first()
-        return tally if tally and tally.stations_accepted == 2 else None
+        published = Publication.objects.count() == 2
+        return tally if tally and tally.stations_accepted == 2 and published else None
 
-    tally = wait_for(both_counted)
+    tally = wait_for(both_counted_and_published)
 
     assert [line.votes for line in tally.lines.order_by("ballot_line__position")] == [700, 400, 80]
-    call_command("verify_results")  # raises if the worker's totals differ from a recount
+    call_command("verify_results")  # raises on any difference in the totals or the chain
