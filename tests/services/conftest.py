@@ -27,6 +27,42 @@ def _test_database_url() -> str:
     return urlunsplit(parts._replace(path=f"/{connection.settings_dict['NAME']}"))
 
 
+class Worker:
+    """The test session's Celery worker: a real process that a test may kill and replace."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def start(self) -> None:
+        name = f"test-{uuid.uuid4().hex[:8]}@%h"
+        command = ["celery", "-A", "config", "worker", "--pool=solo", "-n", name, "-l", "warning"]
+        self.process = subprocess.Popen([sys.executable, "-m", *command], env=self.env)
+        deadline = time.monotonic() + WORKER_START_TIMEOUT
+        while True:
+            try:
+                if ping.delay().get(timeout=2)["pid"] == self.process.pid:
+                    return
+            except Exception:  # noqa: BLE001 - not answering yet
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.process.kill()
+                pytest.fail(f"the Celery worker did not start (exit code {self.process.poll()})")
+
+    def kill(self) -> None:
+        """SIGKILL: no warm shutdown, whatever it was running is left unacknowledged."""
+        self.process.kill()
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker):
     if not settings.REDIS_URL or connection.vendor != "postgresql":
@@ -34,40 +70,16 @@ def celery_worker(django_db_setup, django_db_blocker):
             "the service suite needs DATABASE_URL (Postgres) and REDIS_URL: make test-services"
         )
     app.control.purge()
-    name = f"test-{uuid.uuid4().hex[:8]}@%h"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _test_database_url(),
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "-n",
-            name,
-            "-l",
-            "warning",
-        ],
-        env=env,
+    worker = Worker(
+        {
+            **os.environ,
+            "DATABASE_URL": _test_database_url(),
+            "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        }
     )
-    deadline = time.monotonic() + WORKER_START_TIMEOUT
-    while True:
-        try:
-            ping.delay().get(timeout=2)
-            break
-        except Exception:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"the Celery worker did not start (exit code {process.poll()})")
-    yield process
-    process.terminate()
-    process.wait(timeout=30)
+    worker.start()
+    yield worker
+    worker.stop()
 
 
 def _worker_is_idle() -> bool:

@@ -1,4 +1,5 @@
 import os
+import signal
 
 import pytest
 import redis
@@ -43,11 +44,11 @@ def test_health_reports_a_live_worker(client, celery_worker):
 @pytest.mark.django_db
 def test_health_reports_503_when_no_worker_answers(client, celery_worker, monkeypatch):
     monkeypatch.setattr("config.health.QUEUE_TIMEOUT_SECONDS", 0.5)
-    celery_worker.send_signal(19)  # SIGSTOP: the worker is alive but answers nothing
+    celery_worker.process.send_signal(signal.SIGSTOP)  # alive, but answering nothing
     try:
         response = client.get(reverse("health"))
     finally:
-        celery_worker.send_signal(18)  # SIGCONT
+        celery_worker.process.send_signal(signal.SIGCONT)
 
     assert response.status_code == 503
     assert response.json()["queue"].startswith("error: TimeoutError")

@@ -1,0 +1,50 @@
+import pytest
+from django.core.management import call_command
+
+from elections.models import ContestTally, Protocol, Publication
+from elections.services.protocols import protocol_submit_entry
+from elections.services.structure import contest_cover_stations
+from elections.tasks import sweep
+from tests.elections.conftest import Night, good_numbers
+from tests.factories import StationFactory
+from tests.services.test_aggregation_worker import wait_for
+
+pytestmark = pytest.mark.services
+BURST = 30
+
+
+def test_a_worker_killed_mid_burst_loses_nothing(
+    transactional_db, django_user_model, celery_worker
+):
+    night = Night(django_user_model)
+    place = {"region": night.station.region, "district": night.station.district}
+    stations = [
+        StationFactory(**place, number=200 + n, registered_voters=1000) for n in range(BURST)
+    ]
+    # Coverage is frozen once the election is counting; the test sets its status directly.
+    election = night.contest.election
+    election.status = "setup"
+    election.save()
+    contest_cover_stations(contest=night.contest, stations=stations)
+    election.status = "counting"
+    election.save()
+
+    for n, station in enumerate(stations):
+        data = good_numbers(vote_1=400 - n, vote_2=150 + n)  # every station its own votes
+        for user in (night.cec, night.cec2):
+            protocol_submit_entry(station=station, contest=night.contest, user=user, data=data)
+        if n == BURST // 2:
+            celery_worker.kill()  # in the middle of the burst, with tasks queued and running
+    celery_worker.start()
+    sweep.delay()  # what beat does every 30 s: queue whatever the dead worker left undone
+
+    def all_published_and_counted():
+        tally = ContestTally.objects.filter(contest=night.contest, area="nation").first()
+        done = Publication.objects.count() == BURST and tally and tally.stations_accepted == BURST
+        return tally if done else None
+
+    tally = wait_for(all_published_and_counted, timeout=60)
+
+    assert Protocol.objects.filter(status="accepted").count() == BURST
+    assert tally.l7_valid == 590 * BURST
+    call_command("verify_results")  # the totals equal a recount and the chain verifies
