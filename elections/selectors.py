@@ -3,7 +3,22 @@ from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from elections.models import BallotLine, Candidate, Contest, ContestStation, Election, Protocol
+from elections.models import (
+    BallotLine,
+    Candidate,
+    Contest,
+    ContestStation,
+    ContestTally,
+    Election,
+    Protocol,
+)
+from elections.services.seats import (
+    ListSeats,
+    ListVotes,
+    SingleMemberOutcome,
+    allocate_seats,
+    single_member_outcome,
+)
 from stations.models import Region, Station
 
 
@@ -140,3 +155,61 @@ def protocol_progress(election: Election, stations: QuerySet[Station]) -> list[P
         if hasattr(target, status):
             setattr(target, status, getattr(target, status) + row["n"])
     return [row for row in rows.values() if row.expected]
+
+
+@dataclass
+class ContestResult:
+    """A contest's result from its current totals: provisional until the election is certified."""
+
+    contest: Contest
+    provisional: bool
+    stations_expected: int
+    stations_accepted: int
+    seats: list[ListSeats] | None  # party lists
+    outcome: SingleMemberOutcome | None  # single-member districts
+
+
+def contest_result(contest: Contest) -> ContestResult | None:
+    """Seats or the winner from the contest's nation tally; None before anything is counted."""
+    tally = contest.tallies.filter(level=ContestTally.Level.NATION).first()
+    if tally is None:
+        return None
+    votes = {t.ballot_line_id: t.votes for t in tally.lines.all()}
+    lines = list(contest.ballot_lines.select_related("party", "candidate"))
+    against_all = sum(votes.get(line.pk, 0) for line in lines if line.is_against_all)
+    seats = outcome = None
+    if contest.kind == Contest.Kind.PARTY_LIST:
+        seats = allocate_seats(
+            lists=[
+                ListVotes(
+                    name=line.party.short_name,
+                    votes=votes.get(line.pk, 0),
+                    order=line.party.registration_order,
+                )
+                for line in lines
+                if line.party_id
+            ],
+            against_all=against_all,
+            seats=contest.seats,
+            threshold_percent=contest.threshold_percent,
+            method=contest.seat_method,
+        )
+    else:
+        outcome = single_member_outcome(
+            candidates=[
+                (line.candidate.full_name, votes.get(line.pk, 0))
+                for line in lines
+                if line.candidate_id
+            ],
+            against_all=against_all,
+            against_all_elects_nobody=contest.against_all_rule
+            == Contest.AgainstAllRule.REPEAT_ELECTION,
+        )
+    return ContestResult(
+        contest=contest,
+        provisional=contest.election.status != Election.Status.CERTIFIED,
+        stations_expected=tally.stations_expected,
+        stations_accepted=tally.stations_accepted,
+        seats=seats,
+        outcome=outcome,
+    )

@@ -1,17 +1,21 @@
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from elections.models import ContestTally
+from elections.models import BallotLineTally, ContestTally
+from elections.selectors import contest_result
 from elections.services.aggregation import contest_aggregate, contests_needing_aggregation
 from elections.services.protocols import (
     protocol_decide_correction,
     protocol_propose_correction,
     protocol_submit_entry,
 )
+from elections.services.structure import ballot_lines_set
 from elections.tasks import sweep
 from tests.elections.conftest import good_numbers
+from tests.factories import PartyFactory, PartyListContestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +138,40 @@ def test_verify_results_passes_on_true_totals_and_fails_on_tampered_ones(night):
         call_command("verify_results", stdout=out)
 
     assert "votes is" in out.getvalue() and "nation" in out.getvalue()
+
+
+def test_a_single_member_result_names_the_leader_provisionally(night):
+    accept(night, night.station)
+    accept(night, night.neighbour, good_numbers(vote_1=100, vote_2=450))
+    contest_aggregate(contest_id=night.contest.pk)
+
+    result = contest_result(night.contest)
+
+    assert result.provisional and result.stations_accepted == 2
+    assert (result.outcome.winner, result.outcome.leading_votes) == ("Bolat Omarov", 600)
+
+
+def test_against_all_leading_elects_nobody_under_the_default_rule(night):
+    accept(night, night.station, good_numbers(vote_1=100, vote_2=90, vote_3=400))
+    contest_aggregate(contest_id=night.contest.pk)
+
+    outcome = contest_result(night.contest).outcome
+
+    assert (outcome.winner, outcome.against_all_leads) == (None, True)
+
+
+def test_a_party_list_result_allocates_the_seats_from_the_totals(db):
+    contest = PartyListContestFactory(seats=10, threshold_percent=5)
+    parties = [PartyFactory(election=contest.election, short_name=n) for n in ("A", "B", "C")]
+    ballot_lines_set(contest=contest, choices=parties)
+    tally = ContestTally.objects.create(
+        contest=contest, level="nation", area="nation", stations_accepted=1
+    )
+    for line, votes in zip(contest.ballot_lines.all(), [600, 350, 30, 20], strict=True):
+        BallotLineTally.objects.create(tally=tally, ballot_line=line, votes=votes)
+
+    result = contest_result(contest)
+
+    assert [(row.name, row.percent, row.seats) for row in result.seats] == [
+        ("A", Decimal("60.00"), 6), ("B", Decimal("35.00"), 4), ("C", Decimal("3.00"), 0)
+    ]  # fmt: skip
