@@ -55,6 +55,7 @@ test-e2e: install
 bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/protocol_entry.py
+	$(BIN)/python bench/aggregation.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache *.egg-info

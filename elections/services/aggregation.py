@@ -7,6 +7,7 @@ queue one behind the other and both leave the same, right totals.
 """
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -19,6 +20,7 @@ from elections.models import (
     Contest,
     ContestStation,
     ContestTally,
+    Election,
     Protocol,
     ProtocolVote,
 )
@@ -48,82 +50,106 @@ class AreaTotals:
     stations_quarantined: int = 0
 
 
-def contest_totals(contest: Contest) -> dict[str, AreaTotals]:
-    """Compute every area's totals for a contest, from the protocols, without writing."""
+def totals_for(contest_ids: Iterable[int]) -> dict[int, dict[str, AreaTotals]]:
+    """Compute every area's totals of these contests from their protocols, without writing.
+
+    The same dozen GROUP BY queries whether for one contest or for every contest of an election.
+    """
+    ids = list(contest_ids)
     accepted = Protocol.objects.filter(
-        contest=contest, is_active=True, status=Protocol.Status.ACCEPTED
+        contest_id__in=ids, is_active=True, status=Protocol.Status.ACCEPTED
     )
-    current = Protocol.objects.filter(contest=contest, is_active=True)
-    totals: dict[str, AreaTotals] = {}
+    current = Protocol.objects.filter(contest_id__in=ids, is_active=True)
+    expected = ContestStation.objects.filter(contest_id__in=ids)
+    votes = ProtocolVote.objects.filter(protocol__in=accepted)
+    totals: dict[int, dict[str, AreaTotals]] = {contest_id: {} for contest_id in ids}
+    quarantined = Q(status=Protocol.Status.REVIEW) & ~Q(flags=[])
+    sums = {name: Sum(name) for name in PROTOCOL_LINES}
     for level, group, key in LEVELS:
-        by = [group] if group else []
+        by = ["contest_id", group] if group else ["contest_id"]
 
-        def area(row: dict, level=level, group=group, key=key) -> AreaTotals:
-            group_id = row[group] if group else None
+        def area(contest_id: int, group_id: int | None, level=level, key=key) -> AreaTotals:
             name = key.format(group_id)
-            if name not in totals:
-                totals[name] = AreaTotals(level=level, area=name, group_id=group_id)
-            return totals[name]
+            if name not in totals[contest_id]:
+                totals[contest_id][name] = AreaTotals(level=level, area=name, group_id=group_id)
+            return totals[contest_id][name]
 
-        expected = ContestStation.objects.filter(contest=contest)
         for row in _grouped(expected, by, n=Count("pk")):
-            area(row).stations_expected = row["n"]
-        quarantined = Q(status=Protocol.Status.REVIEW) & ~Q(flags=[])
-        for row in _grouped(
-            current, by, n=Count("pk"), quarantined=Count("pk", filter=quarantined)
-        ):
-            target = area(row)
-            target.stations_reporting, target.stations_quarantined = row["n"], row["quarantined"]
-        sums = {name: Sum(name) for name in PROTOCOL_LINES}
+            area(row["contest_id"], row.get(group)).stations_expected = row["n"]
+        for row in _grouped(current, by, n=Count("pk"), held=Count("pk", filter=quarantined)):
+            target = area(row["contest_id"], row.get(group))
+            target.stations_reporting, target.stations_quarantined = row["n"], row["held"]
         for row in _grouped(accepted, by, n=Count("pk"), **sums):
-            target = area(row)
+            target = area(row["contest_id"], row.get(group))
             target.stations_accepted = row["n"]
             target.numbers = {name: row[name] or 0 for name in PROTOCOL_LINES}
-        vote_group = [f"protocol__{group}"] if group else []
-        votes = ProtocolVote.objects.filter(protocol__in=accepted)
-        for row in _grouped(votes, [*vote_group, "ballot_line_id"], v=Sum("votes")):
-            target = area({group: row[f"protocol__{group}"]} if group else {})
+        vote_by = [f"protocol__{field}" for field in by] + ["ballot_line_id"]
+        for row in _grouped(votes, vote_by, v=Sum("votes")):
+            target = area(row["protocol__contest_id"], row.get(f"protocol__{group}"))
             target.votes[row["ballot_line_id"]] = row["v"]
     return totals
 
 
 def _grouped(queryset: QuerySet, by: list[str], **aggregates) -> list[dict]:
-    """GROUP BY ``by`` in SQL; with nothing to group by, one row over everything (if any)."""
-    if by:
-        return list(queryset.values(*by).annotate(**aggregates).order_by())
-    row = queryset.aggregate(**aggregates)
-    return [row] if next(iter(row.values())) else []
+    return list(queryset.values(*by).annotate(**aggregates).order_by())
+
+
+def _write(totals: dict[int, dict[str, AreaTotals]]) -> int:
+    """Replace the stored tallies of these contests with ``totals``."""
+    ContestTally.objects.filter(contest_id__in=list(totals)).delete()
+    rows = ContestTally.objects.bulk_create(
+        [
+            ContestTally(
+                contest_id=contest_id,
+                level=item.level,
+                area=item.area,
+                region_id=item.group_id if item.level == ContestTally.Level.REGION else None,
+                district_id=item.group_id if item.level == ContestTally.Level.DISTRICT else None,
+                stations_expected=item.stations_expected,
+                stations_reporting=item.stations_reporting,
+                stations_accepted=item.stations_accepted,
+                stations_quarantined=item.stations_quarantined,
+                **item.numbers,
+            )
+            for contest_id, areas in totals.items()
+            for item in areas.values()
+        ],
+        batch_size=2000,
+    )
+    by_area = {(row.contest_id, row.area): row for row in rows}
+    BallotLineTally.objects.bulk_create(
+        (
+            BallotLineTally(
+                tally=by_area[(contest_id, item.area)], ballot_line_id=line, votes=count
+            )
+            for contest_id, areas in totals.items()
+            for item in areas.values()
+            for line, count in item.votes.items()
+        ),
+        batch_size=5000,
+    )
+    return len(rows)
 
 
 @transaction.atomic
 def contest_aggregate(*, contest_id: int) -> int:
-    """Rebuild a contest's tallies; returns how many area rows it wrote."""
+    """Rebuild one contest's tallies; returns how many area rows it wrote."""
     # The row lock makes concurrent runs for one contest take turns.
-    contest = Contest.objects.select_for_update(of=("self",)).get(pk=contest_id)
-    totals = contest_totals(contest)
-    ContestTally.objects.filter(contest=contest).delete()
-    rows = ContestTally.objects.bulk_create(
-        ContestTally(
-            contest=contest,
-            level=item.level,
-            area=item.area,
-            region_id=item.group_id if item.level == ContestTally.Level.REGION else None,
-            district_id=item.group_id if item.level == ContestTally.Level.DISTRICT else None,
-            stations_expected=item.stations_expected,
-            stations_reporting=item.stations_reporting,
-            stations_accepted=item.stations_accepted,
-            stations_quarantined=item.stations_quarantined,
-            **item.numbers,
-        )
-        for item in totals.values()
+    Contest.objects.select_for_update(of=("self",)).only("pk").get(pk=contest_id)
+    return _write(totals_for([contest_id]))
+
+
+@transaction.atomic
+def election_aggregate(*, election: Election) -> int:
+    """Rebuild the tallies of every contest of an election at once (after a bulk import, say)."""
+    # Locked in id order, as every single-contest run locks one: no two runs can deadlock.
+    ids = list(
+        Contest.objects.select_for_update(of=("self",))
+        .filter(election=election)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    by_area = {row.area: row for row in rows}
-    BallotLineTally.objects.bulk_create(
-        BallotLineTally(tally=by_area[item.area], ballot_line_id=line, votes=votes)
-        for item in totals.values()
-        for line, votes in item.votes.items()
-    )
-    return len(rows)
+    return _write(totals_for(ids))
 
 
 def contests_needing_aggregation() -> QuerySet[Contest]:
@@ -139,11 +165,12 @@ def contests_needing_aggregation() -> QuerySet[Contest]:
     )
 
 
-def stored_totals(contest: Contest) -> dict[str, AreaTotals]:
-    """The tallies as stored, in the same shape as contest_totals, for verification."""
-    stored: dict[str, AreaTotals] = {}
-    for row in contest.tallies.prefetch_related("lines"):
-        stored[row.area] = AreaTotals(
+def stored_totals(contest_ids: Iterable[int]) -> dict[int, dict[str, AreaTotals]]:
+    """The tallies as stored, in the same shape as totals_for, for verification."""
+    stored: dict[int, dict[str, AreaTotals]] = {contest_id: {} for contest_id in contest_ids}
+    rows = ContestTally.objects.filter(contest_id__in=list(stored)).prefetch_related("lines")
+    for row in rows:
+        stored[row.contest_id][row.area] = AreaTotals(
             level=row.level,
             area=row.area,
             group_id=row.district_id or row.region_id,
@@ -157,22 +184,24 @@ def stored_totals(contest: Contest) -> dict[str, AreaTotals]:
     return stored
 
 
-def totals_differences(contest: Contest) -> list[str]:
+def totals_differences(contests: Iterable[Contest]) -> list[str]:
     """Every way the stored tallies differ from a recount of the accepted protocols."""
-    recount, stored = contest_totals(contest), stored_totals(contest)
+    codes = {contest.pk: contest.code for contest in contests}
+    recount, stored = totals_for(codes), stored_totals(codes)
     differences = []
-    for area in sorted(set(recount) | set(stored)):
-        want, have = recount.get(area), stored.get(area)
-        if want is None or have is None:
-            differences.append(
-                f"{contest.code} {area}: {'missing' if have is None else 'unexpected'} tally"
-            )
-            continue
-        for name, value in vars(want).items():
-            if getattr(have, name) != value:
-                differences.append(
-                    f"{contest.code} {area}: {name} is {getattr(have, name)}, recount {value}"
-                )
+    for contest_id, code in codes.items():
+        want_areas, have_areas = recount[contest_id], stored[contest_id]
+        for area in sorted(set(want_areas) | set(have_areas)):
+            want, have = want_areas.get(area), have_areas.get(area)
+            if want is None or have is None:
+                state = "missing" if have is None else "unexpected"
+                differences.append(f"{code} {area}: {state} tally")
+                continue
+            for name, value in vars(want).items():
+                if getattr(have, name) != value:
+                    differences.append(
+                        f"{code} {area}: {name} is {getattr(have, name)}, recount {value}"
+                    )
     return differences
 
 

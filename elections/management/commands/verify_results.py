@@ -14,11 +14,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        contests = Contest.objects.filter(protocols__isnull=False).distinct().order_by("pk")
-        differences = []
-        for contest in contests.iterator():
-            differences += totals_differences(contest)
-        differences += chain_problems()
+        contests = list(Contest.objects.filter(protocols__isnull=False).distinct().order_by("pk"))
+        differences = totals_differences(contests) + chain_problems()
         for line in differences:
             self.stdout.write(line)
         if differences:
@@ -27,7 +24,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"{contests.count()} contest(s): tallies equal a recount; the publication chain "
+                f"{len(contests)} contest(s): tallies equal a recount; the publication chain "
                 "verifies end to end."
             )
         )
