@@ -174,7 +174,7 @@ def contest_result(contest: Contest) -> ContestResult | None:
     tally = contest.tallies.filter(level=ContestTally.Level.NATION).first()
     if tally is None:
         return None
-    votes = {t.ballot_line_id: t.votes for t in tally.lines.all()}
+    votes = {int(line): count for line, count in tally.votes.items()}
     lines = list(contest.ballot_lines.select_related("party", "candidate"))
     against_all = sum(votes.get(line.pk, 0) for line in lines if line.is_against_all)
     seats = outcome = None

@@ -20,7 +20,7 @@ from elections.models.structure import (
     PartyList,
     PartyListEntry,
 )
-from elections.models.tallies import BallotLineTally, ContestTally
+from elections.models.tallies import ContestTally
 
 __all__ = [
     "ELECTION_TRANSITIONS",
@@ -28,7 +28,6 @@ __all__ = [
     "PROTOCOL_TRANSITIONS",
     "Assignment",
     "BallotLine",
-    "BallotLineTally",
     "Candidate",
     "Contest",
     "ContestStation",

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from elections.models.protocols import ProtocolNumbers
-from elections.models.structure import BallotLine, Contest
+from elections.models.structure import Contest
 from stations.models import District, Region
 
 
@@ -25,6 +25,9 @@ class ContestTally(ProtocolNumbers):
     stations_reporting = models.PositiveIntegerField(default=0)  # any current protocol received
     stations_accepted = models.PositiveIntegerField(default=0)
     stations_quarantined = models.PositiveIntegerField(default=0)
+    # Votes of each ballot line, {"<ballot line id>": votes}: read whole with the tally, never
+    # queried line by line, so one row per area instead of one per area and line.
+    votes = models.JSONField(default=dict)
     computed = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -35,18 +38,3 @@ class ContestTally(ProtocolNumbers):
 
     def __str__(self) -> str:
         return f"{self.contest} · {self.district or self.region or self.get_level_display()}"
-
-
-class BallotLineTally(models.Model):
-    tally = models.ForeignKey(ContestTally, on_delete=models.CASCADE, related_name="lines")
-    ballot_line = models.ForeignKey(BallotLine, on_delete=models.PROTECT, related_name="+")
-    votes = models.PositiveBigIntegerField()
-
-    class Meta:
-        ordering = ["tally", "ballot_line__position"]
-        constraints = [
-            models.UniqueConstraint(fields=["tally", "ballot_line"], name="line_tally_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.ballot_line}: {self.votes}"
