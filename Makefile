@@ -56,6 +56,7 @@ bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/protocol_entry.py
 	$(BIN)/python bench/aggregation.py
+	$(BIN)/python bench/latency.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache *.egg-info
