@@ -14,6 +14,7 @@ from elections.services.publication import (
     queue_publication,
     unpublished_protocols,
 )
+from elections.services.snapshots import contest_snapshot_write
 
 
 @shared_task(
@@ -23,10 +24,13 @@ from elections.services.publication import (
     max_retries=5,
 )
 def aggregate_contest(contest_id: int) -> int:
-    """Rebuild a contest's tallies; returns the number of area rows written."""
+    """Rebuild a contest's tallies, then its snapshot files; returns the area rows written."""
     # Cleared before the run: an acceptance during the run queues the next one.
     cache.delete(queued_key(contest_id))
-    return contest_aggregate(contest_id=contest_id)
+    rows = contest_aggregate(contest_id=contest_id)
+    # After the tallies are committed, so the files never show totals that were rolled back.
+    contest_snapshot_write(contest_id=contest_id)
+    return rows
 
 
 @shared_task(
