@@ -14,7 +14,7 @@ from elections.services.publication import (
     queue_publication,
     unpublished_protocols,
 )
-from elections.services.snapshots import contest_snapshot_write
+from elections.services.snapshots import contest_snapshot_write, station_snapshot_write
 
 
 @shared_task(
@@ -37,9 +37,12 @@ def aggregate_contest(contest_id: int) -> int:
     name="elections.publish_protocol", autoretry_for=(Exception,), retry_backoff=True, max_retries=5
 )
 def publish_protocol(protocol_id: int) -> str | None:
-    """Publish an accepted protocol version; returns its record's hash."""
+    """Publish an accepted protocol version and rewrite its station's file; returns the hash."""
     publication = protocol_publish(protocol_id=protocol_id)
-    return publication.sha256 if publication else None
+    if publication is None:
+        return None
+    station_snapshot_write(protocol_id=protocol_id)  # after the record is committed
+    return publication.sha256
 
 
 @shared_task(name="elections.sweep")

@@ -1,5 +1,7 @@
 """Tallies: a contest's totals per district, region and nation, rebuilt from accepted protocols."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -38,3 +40,9 @@ class ContestTally(ProtocolNumbers):
 
     def __str__(self) -> str:
         return f"{self.contest} · {self.district or self.region or self.get_level_display()}"
+
+    def turnout_percent(self) -> Decimal | None:
+        """L3 ÷ L1 over the stations counted so far; None before any."""
+        if not self.l1_voters:
+            return None
+        return (Decimal(self.l3_issued or 0) * 100 / self.l1_voters).quantize(Decimal("0.01"))

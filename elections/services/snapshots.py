@@ -66,6 +66,7 @@ def contest_snapshot_write(*, contest_id: int) -> str:
                 "stations_reporting": tally.stations_reporting,
                 "stations_accepted": tally.stations_accepted,
                 "stations_quarantined": tally.stations_quarantined,
+                "turnout_percent": str(tally.turnout_percent() or ""),
                 "lines": tally.numbers(),
                 "votes": {str(position[line]): votes for line, votes in tally.votes.items()},
             }
@@ -102,3 +103,36 @@ def _stations_csv(lines, publications) -> bytes:
              *[votes.get(line.position, 0) for line in lines], publication.sha256]
         )  # fmt: skip
     return out.getvalue().encode()
+
+
+def station_snapshot_write(*, protocol_id: int) -> str:
+    """Write the station's file: its current published record in every contest of the election.
+
+    ``results/<election>/stations/<region>-<number>.json`` and ``.csv``; rewritten whole on
+    each publication for the station, from the chain's own records.
+    """
+    publication = Publication.objects.select_related(
+        "protocol__station__region", "protocol__contest__election"
+    ).get(protocol_id=protocol_id)
+    station, election = publication.protocol.station, publication.protocol.contest.election
+    current = list(
+        Publication.objects.filter(
+            protocol__station=station,
+            protocol__contest__election=election,
+            protocol__is_active=True,
+        ).order_by("record__contest")
+    )
+    base = f"results/{election.code}/stations/{station.region.code}-{station.number}"
+    records = [dict(p.record, sha256=p.sha256) for p in current]
+    _save(f"{base}.json", json.dumps({"election": election.code, "region": station.region.code,
+                                      "station": station.number, "results": records},
+                                     ensure_ascii=False, indent=1).encode())  # fmt: skip
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["contest", "version", *PROTOCOL_LINES, "votes", "sha256"])
+    for record in records:
+        votes = ";".join(str(item["votes"]) for item in record["votes"])
+        lines = [record["lines"][name] for name in PROTOCOL_LINES]
+        writer.writerow([record["contest"], record["version"], *lines, votes, record["sha256"]])
+    _save(f"{base}.csv", out.getvalue().encode())
+    return f"{base}.json"

@@ -33,6 +33,7 @@ def test_each_aggregation_writes_the_contest_files_and_moves_the_pointer(night, 
     nation = next(t for t in document["totals"] if t["area"] == "nation")
     assert nation["votes"] == {"1": 700, "2": 400, "3": 80}
     assert nation["stations_accepted"] == 2
+    assert nation["turnout_percent"] == "60.00"  # 1,200 ballots issued of 2,000 on the lists
     assert document["outcome"]["winner"] == "Aigerim Sadykova"
     hashes = set(Publication.objects.values_list("sha256", flat=True))
     assert {s["sha256"] for s in document["stations"]} == hashes
@@ -43,3 +44,19 @@ def test_each_aggregation_writes_the_contest_files_and_moves_the_pointer(night, 
         ("102", "300", "40"),
     ]
     assert {r["sha256"] for r in rows} == hashes
+
+
+def test_each_publication_rewrites_its_station_file(night, media):
+    for user in (night.cec, night.cec2):
+        protocol_submit_entry(
+            station=night.station, contest=night.contest, user=user, data=good_numbers()
+        )
+    sweep()
+
+    base = media / "results" / "night" / "stations" / "KAR-101"
+    document = json.loads(base.with_suffix(".json").read_text())
+    assert [(r["contest"], r["version"], r["lines"]["l7_valid"]) for r in document["results"]] == [
+        (night.contest.code, 1, 590)
+    ]
+    rows = list(csv.DictReader(io.StringIO(base.with_suffix(".csv").read_text())))
+    assert (rows[0]["votes"], rows[0]["sha256"]) == ("400;150;40", Publication.objects.get().sha256)

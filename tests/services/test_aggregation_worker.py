@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from elections.models import ContestTally, Publication
 from elections.services.protocols import protocol_submit_entry
+from elections.tasks import aggregate_contest, publish_protocol
 from tests.elections.conftest import Night, good_numbers
 
 pytestmark = pytest.mark.services
@@ -37,3 +38,24 @@ def test_accepted_protocols_are_published_and_totalled_by_the_worker(
 
     assert [tally.votes[str(line.pk)] for line in night.lines] == [700, 400, 80]
     call_command("verify_results")  # raises on any difference in the totals or the chain
+
+
+def test_the_same_tasks_run_twice_by_the_worker_give_the_same_result(
+    transactional_db, django_user_model, celery_worker
+):
+    night = Night(django_user_model)
+    for user in (night.cec, night.cec2):
+        protocol = protocol_submit_entry(
+            station=night.station, contest=night.contest, user=user, data=good_numbers()
+        )
+    wait_for(lambda: Publication.objects.exists() and ContestTally.objects.exists())
+
+    def state():
+        tallies = sorted(ContestTally.objects.values_list("area", "l7_valid", "votes"))
+        return tallies, list(Publication.objects.values_list("sequence", "sha256"))
+
+    before = state()
+    assert publish_protocol.delay(protocol.pk).get(timeout=30) == before[1][0][1]
+    aggregate_contest.delay(night.contest.pk).get(timeout=30)
+
+    assert state() == before
