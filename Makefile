@@ -53,10 +53,10 @@ test-e2e: install
 	$(BIN)/pytest -m e2e
 
 bench: install
-	$(BIN)/python bench/run.py
-	$(BIN)/python bench/protocol_entry.py
-	$(BIN)/python bench/aggregation.py
-	$(BIN)/python bench/latency.py
+	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.protocol_entry
+	$(BIN)/python -m bench.aggregation
+	$(BIN)/python -m bench.latency
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache *.egg-info

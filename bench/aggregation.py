@@ -6,40 +6,19 @@ protocol_entry.py; here only the totals are), then times the national party list
 all 3,131 contests at once.
 """
 
-import os
 import random
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.common import django_on_fresh_postgres, load_reference_election
+
 RUNS = 3
-
-
-def setup() -> None:
-    sys.path.insert(0, str(ROOT))
-    from bench.protocol_entry import POSTGRES_URL
-
-    os.environ.update(DATABASE_URL=POSTGRES_URL, DJANGO_SETTINGS_MODULE="config.settings")
-    os.environ.pop("REDIS_URL", None)
-    from bench.run import fresh_postgres
-
-    if fresh_postgres() is None:
-        sys.exit("Postgres is needed for this benchmark")
-    import django
-
-    django.setup()
 
 
 def accept_everything() -> int:
     """An accepted protocol with consistent numbers for every station of every contest."""
-    from django.core.management import call_command
-
     from elections.models import BallotLine, ContestStation, Protocol, ProtocolVote
 
-    call_command("migrate", "--no-input", verbosity=0)
-    with open(os.devnull, "w") as quiet:
-        call_command("load_reference", "kz2023", stdout=quiet, stderr=quiet)
+    load_reference_election(counting=False)
     lines: dict[int, list[int]] = {}
     for contest_id, line_id in BallotLine.objects.order_by("position").values_list(
         "contest_id", "pk"
@@ -85,7 +64,7 @@ def best_of(function) -> float:
 
 
 def main() -> None:
-    setup()
+    django_on_fresh_postgres()
     from elections.models import Contest, Election
     from elections.services.aggregation import contest_aggregate, election_aggregate
 

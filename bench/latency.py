@@ -6,52 +6,26 @@ is from its acceptance event to its publication record, both stamped on this mac
 """
 
 import os
+import random
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.common import ROOT, cec_clerks, django_on_fresh_postgres, load_reference_election
+from bench.protocol_entry import _entry
+
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 BURST = int(os.environ.get("BENCH_BURST", "400"))
 
 
 def main() -> None:
-    sys.path.insert(0, str(ROOT))
-    from bench.protocol_entry import POSTGRES_URL, _entry
-
-    os.environ.update(
-        DATABASE_URL=POSTGRES_URL, REDIS_URL=REDIS_URL, DJANGO_SETTINGS_MODULE="config.settings"
-    )
-    from bench.run import fresh_postgres
-
-    if fresh_postgres() is None:
-        sys.exit("Postgres is needed for this benchmark")
-    import random
-
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-
+    django_on_fresh_postgres(redis_url=REDIS_URL)
     from config.celery import app
-    from elections.models import Contest, Election, ProtocolEvent, Publication
+    from elections.models import Contest, ProtocolEvent, Publication
     from elections.services.protocols import EntryData, protocol_submit_entry
-    from elections.services.staff import staff_assign
-    from elections.services.structure import election_change_status
 
-    call_command("migrate", "--no-input", verbosity=0)
-    with open(os.devnull, "w") as quiet:
-        call_command("load_reference", "kz2023", stdout=quiet, stderr=quiet)
-    election = Election.objects.get(code="kz2023")
-    for status in ("polling", "counting"):
-        election = election_change_status(election=election, to_status=status, user=None)
-    clerks = []
-    for name in ("latency-clerk-1", "latency-clerk-2"):
-        clerk = get_user_model().objects.create_user(name)
-        staff_assign(user=clerk, role="cec")
-        clerks.append(clerk)
+    election = load_reference_election(counting=True)
+    clerks = cec_clerks("latency-clerk-1", "latency-clerk-2")
     contest = Contest.objects.select_related("election").get(
         election=election, code="mazhilis-list"
     )

@@ -13,13 +13,16 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 from queue import Empty, Queue
 
-ROOT = Path(__file__).resolve().parent.parent
-POSTGRES_URL = os.environ.get(
-    "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/saylau_bench"
+from bench.common import (
+    POSTGRES_URL,
+    ROOT,
+    cec_clerks,
+    django_on_fresh_postgres,
+    load_reference_election,
 )
+
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 PROTOCOLS = int(os.environ.get("BENCH_PROTOCOLS", "4000"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
@@ -29,35 +32,15 @@ BATCH = int(os.environ.get("BENCH_BATCH", "25"))  # entries per POST in the batc
 
 def setup() -> tuple[list[dict], str, str]:
     """A fresh database with the election counting; returns the entries and two clerks' tokens."""
-    sys.path.insert(0, str(ROOT))
-    os.environ.update(DATABASE_URL=POSTGRES_URL, DJANGO_SETTINGS_MODULE="config.settings")
-    os.environ.pop("REDIS_URL", None)
-    from bench.run import fresh_postgres
-
-    if fresh_postgres() is None:
-        sys.exit("Postgres is needed for this benchmark")
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
+    django_on_fresh_postgres()
     from rest_framework.authtoken.models import Token
 
-    from elections.models import Contest, Election
-    from elections.services.staff import staff_assign
-    from elections.services.structure import election_change_status
+    from elections.models import Contest
 
-    call_command("migrate", "--no-input", verbosity=0)
-    with open(os.devnull, "w") as quiet:
-        call_command("load_reference", "kz2023", stdout=quiet, stderr=quiet)
-    election = Election.objects.get(code="kz2023")
-    for status in ("polling", "counting"):
-        election = election_change_status(election=election, to_status=status, user=None)
-    tokens = []
-    for name in ("bench-clerk-1", "bench-clerk-2"):
-        user = get_user_model().objects.create_user(name)
-        staff_assign(user=user, role="cec")
-        tokens.append(Token.objects.create(user=user).key)
+    election = load_reference_election(counting=True)
+    tokens = [
+        Token.objects.create(user=c).key for c in cec_clerks("bench-clerk-1", "bench-clerk-2")
+    ]
     contest = Contest.objects.get(election=election, code="mazhilis-list")
     lines = contest.ballot_lines.count()
     stations = list(

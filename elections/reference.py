@@ -230,23 +230,34 @@ def _regional_maslikhat(
         )
         for short in running
     }
-    contests = [party_list]
-    groups = synthetic.contiguous_groups(stations, [s[3] for s in stations], seats["single_member"])
+    return [party_list] + _single_member_districts(
+        stations, seats["single_member"], people,
+        body=Contest.Body.REGIONAL_MASLIKHAT, code=prefix, name=f"{region.name_en} maslikhat",
+        region=region, district=None,
+    )  # fmt: skip
+
+
+def _single_member_districts(
+    stations: list[tuple], count: int, people: "CandidateDrawer", *, body: str, code: str,
+    name: str, region: Region, district: District | None,
+) -> list[PlannedContest]:  # fmt: skip
+    """Cut a body's stations, in order, into ``count`` districts of about equal register."""
+    contests = []
+    groups = synthetic.contiguous_groups(stations, [s[3] for s in stations], count)
     for number, group in enumerate(groups, start=1):
-        code = f"{prefix}-smd-{number:02d}"
         contests.append(
             PlannedContest(
-                code=code,
-                body=Contest.Body.REGIONAL_MASLIKHAT,
+                code=f"{code}-smd-{number:02d}",
+                body=body,
                 kind=Contest.Kind.SINGLE_MEMBER,
-                name=f"{region.name_en} maslikhat district No. {number}",
+                name=f"{name} district No. {number}",
                 region=region,
-                district=None,
+                district=district,
                 number=number,
                 station_ids=[s[0] for s in group],
             )
         )
-        people.single_member(code)
+        people.single_member(contests[-1].code)
     return contests
 
 
@@ -263,23 +274,11 @@ def _local_maslikhats(
     )
     contests = []
     for district, count in zip(districts, seats, strict=True):
-        stations = by_district[district.pk]
-        groups = synthetic.contiguous_groups(stations, [s[3] for s in stations], count)
-        for number, group in enumerate(groups, start=1):
-            code = f"{district.code}-smd-{number:02d}"
-            contests.append(
-                PlannedContest(
-                    code=code,
-                    body=Contest.Body.LOCAL_MASLIKHAT,
-                    kind=Contest.Kind.SINGLE_MEMBER,
-                    name=f"{district.name} maslikhat district No. {number}",
-                    region=region,
-                    district=district,
-                    number=number,
-                    station_ids=[s[0] for s in group],
-                )
-            )
-            people.single_member(code)
+        contests += _single_member_districts(
+            by_district[district.pk], count, people,
+            body=Contest.Body.LOCAL_MASLIKHAT, code=district.code,
+            name=f"{district.name} maslikhat", region=region, district=district,
+        )  # fmt: skip
     return contests
 
 

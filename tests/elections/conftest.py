@@ -1,6 +1,6 @@
 import pytest
 
-from elections.services.protocols import EntryData
+from elections.services.protocols import EntryData, protocol_submit_entry
 from elections.services.staff import staff_assign
 from elections.services.structure import (
     ballot_lines_set,
@@ -86,6 +86,14 @@ class Night:
         self.cec = user("cec1", "cec")
         self.cec2 = user("cec2", "cec")
         self.auditor = user("audit1", "auditor")
+
+    def accept(self, station, data=None):
+        """Two CEC members enter the same figures, so the protocol is accepted (if clean)."""
+        for user in (self.cec, self.cec2):
+            protocol = protocol_submit_entry(
+                station=station, contest=self.contest, user=user, data=data or good_numbers()
+            )
+        return protocol
 
 
 @pytest.fixture

@@ -20,14 +20,6 @@ from tests.factories import PartyFactory, PartyListContestFactory
 pytestmark = pytest.mark.django_db
 
 
-def accept(night, station, data=None):
-    for user in (night.cec, night.cec2):
-        protocol = protocol_submit_entry(
-            station=station, contest=night.contest, user=user, data=data or good_numbers()
-        )
-    return protocol
-
-
 def nation(night) -> ContestTally:
     return ContestTally.objects.get(contest=night.contest, area="nation")
 
@@ -41,7 +33,7 @@ def test_an_acceptance_queues_the_aggregation_after_commit(
     night, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        accept(night, night.station)
+        night.accept(night.station)
 
     assert len(callbacks) == 2  # publish the protocol, re-aggregate its contest
     tally = nation(night)
@@ -51,9 +43,9 @@ def test_an_acceptance_queues_the_aggregation_after_commit(
 
 
 def test_totals_are_sums_per_district_region_and_nation(night):
-    accept(night, night.station)
-    accept(night, night.neighbour, good_numbers(vote_1=300, vote_2=250))
-    accept(night, night.other_station, good_numbers(vote_1=100, vote_2=450))
+    night.accept(night.station)
+    night.accept(night.neighbour, good_numbers(vote_1=300, vote_2=250))
+    night.accept(night.other_station, good_numbers(vote_1=100, vote_2=450))
 
     contest_aggregate(contest_id=night.contest.pk)
 
@@ -70,13 +62,13 @@ def test_totals_are_sums_per_district_region_and_nation(night):
 
 
 def test_protocols_not_accepted_are_not_counted(night):
-    accept(night, night.station)
+    night.accept(night.station)
     protocol_submit_entry(
         station=night.neighbour, contest=night.contest, user=night.cec, data=good_numbers()
     )
     flagged = good_numbers(l1_voters=610, l2_received=610, l4_cancelled=10)
     flagged.explanation = "many voters added on the day"
-    accept(night, night.other_station, flagged)  # turnout 98 %: quarantined
+    night.accept(night.other_station, flagged)  # turnout 98 %: quarantined
 
     contest_aggregate(contest_id=night.contest.pk)
 
@@ -90,7 +82,7 @@ def test_protocols_not_accepted_are_not_counted(night):
 
 
 def test_the_totals_follow_a_correction(night):
-    original = accept(night, night.station)
+    original = night.accept(night.station)
     correction = protocol_propose_correction(
         protocol=original,
         user=night.supervisor,
@@ -105,7 +97,7 @@ def test_the_totals_follow_a_correction(night):
 
 
 def test_running_twice_gives_the_same_totals(night):
-    accept(night, night.station)
+    night.accept(night.station)
     contest_aggregate(contest_id=night.contest.pk)
     first = [(t.area, t.l7_valid, votes(t)) for t in ContestTally.objects.order_by("area")]
 
@@ -115,7 +107,7 @@ def test_running_twice_gives_the_same_totals(night):
 
 
 def test_the_sweep_finds_contests_whose_task_was_lost(night):
-    accept(night, night.station)  # on_commit callbacks do not run here: the task is "lost"
+    night.accept(night.station)  # on_commit callbacks do not run here: the task is "lost"
     assert list(contests_needing_aggregation()) == [night.contest]
 
     assert sweep() == {"publications": 1, "aggregations": 1}  # eager: queued and run at once
@@ -125,7 +117,7 @@ def test_the_sweep_finds_contests_whose_task_was_lost(night):
 
 
 def test_verify_results_passes_on_true_totals_and_fails_on_tampered_ones(night):
-    accept(night, night.station)
+    night.accept(night.station)
     sweep()
     out = StringIO()
     call_command("verify_results", stdout=out)
@@ -142,8 +134,8 @@ def test_verify_results_passes_on_true_totals_and_fails_on_tampered_ones(night):
 
 
 def test_a_single_member_result_names_the_leader_provisionally(night):
-    accept(night, night.station)
-    accept(night, night.neighbour, good_numbers(vote_1=100, vote_2=450))
+    night.accept(night.station)
+    night.accept(night.neighbour, good_numbers(vote_1=100, vote_2=450))
     contest_aggregate(contest_id=night.contest.pk)
 
     result = contest_result(night.contest)
@@ -153,7 +145,7 @@ def test_a_single_member_result_names_the_leader_provisionally(night):
 
 
 def test_against_all_leading_elects_nobody_under_the_default_rule(night):
-    accept(night, night.station, good_numbers(vote_1=100, vote_2=90, vote_3=400))
+    night.accept(night.station, good_numbers(vote_1=100, vote_2=90, vote_3=400))
     contest_aggregate(contest_id=night.contest.pk)
 
     outcome = contest_result(night.contest).outcome

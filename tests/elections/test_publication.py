@@ -16,18 +16,10 @@ from tests.elections.conftest import good_numbers
 pytestmark = pytest.mark.django_db
 
 
-def accept(night, station, data=None):
-    for user in (night.cec, night.cec2):
-        protocol = protocol_submit_entry(
-            station=station, contest=night.contest, user=user, data=data or good_numbers()
-        )
-    return protocol
-
-
 def test_an_accepted_protocol_is_published_once_as_a_chained_record(night):
-    first = protocol_publish(protocol_id=accept(night, night.station).pk)
+    first = protocol_publish(protocol_id=night.accept(night.station).pk)
     second = protocol_publish(
-        protocol_id=accept(night, night.neighbour, good_numbers(vote_1=300, vote_2=250)).pk
+        protocol_id=night.accept(night.neighbour, good_numbers(vote_1=300, vote_2=250)).pk
     )
 
     assert protocol_publish(protocol_id=first.protocol_id) == first  # idempotent
@@ -57,7 +49,7 @@ def test_a_protocol_not_accepted_is_not_published(night):
 
 
 def test_a_correction_publishes_a_new_record_that_points_to_the_one_it_replaces(night):
-    original = accept(night, night.station)
+    original = night.accept(night.station)
     old = protocol_publish(protocol_id=original.pk)
     correction = protocol_propose_correction(
         protocol=original,
@@ -79,8 +71,8 @@ def test_a_correction_publishes_a_new_record_that_points_to_the_one_it_replaces(
 
 
 def test_a_tampered_record_or_an_unpublished_acceptance_fails_verification(night):
-    published = protocol_publish(protocol_id=accept(night, night.station).pk)
-    accept(night, night.neighbour, good_numbers(vote_1=300, vote_2=250))  # its task never ran
+    published = protocol_publish(protocol_id=night.accept(night.station).pk)
+    night.accept(night.neighbour, good_numbers(vote_1=300, vote_2=250))  # its task never ran
 
     assert chain_problems()[-1].endswith("accepted but not published")
     published.record["votes"][0]["votes"] = 9999
