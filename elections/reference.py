@@ -30,7 +30,7 @@ from elections.services.structure import (
     party_list_set,
 )
 from stations import synthetic
-from stations.importing import ProgressCallback
+from stations.importing import ProgressCallback, assign_changes
 from stations.models import District, Region, Station
 from stations.reference import load_dataset, upsert
 
@@ -346,15 +346,6 @@ def _sync_parties(election: Election, data: dict[str, Any]) -> dict[str, Party]:
     }
 
 
-def _changed(obj: Any, values: dict[str, Any]) -> bool:
-    changed = False
-    for key, value in values.items():
-        if getattr(obj, key) != value:
-            setattr(obj, key, value)
-            changed = True
-    return changed
-
-
 def _sync_contests(
     election: Election, plan: list[PlannedContest], report: ElectionReport
 ) -> dict[str, Contest]:
@@ -370,7 +361,7 @@ def _sync_contests(
         if contest is None:
             existing[item.code] = Contest(election=election, code=item.code, **values)
             to_create.append(existing[item.code])
-        elif _changed(contest, values):
+        elif assign_changes(contest, values):
             to_update.append(contest)
     Contest.objects.bulk_create(to_create, batch_size=1000)
     save_fields = [f for f in fields if f not in ("region", "district")] + ["region", "district"]
@@ -403,7 +394,7 @@ def _sync_candidates(
                 election=election, registration_number=item.registration_number, **values
             )
             to_create.append(existing[item.registration_number])
-        elif _changed(candidate, values):
+        elif assign_changes(candidate, values):
             to_update.append(candidate)
     Candidate.objects.bulk_create(to_create, batch_size=2000)
     Candidate.objects.bulk_update(

@@ -233,7 +233,7 @@ def stations_import(
         station = existing.get((row["region"].pk, row["number"]))
         if station is None:
             to_create.append(Station(region=row["region"], **values))
-        elif _assign_changes(station, values):
+        elif assign_changes(station, values):
             station.updated = timezone.now()  # bulk_update does not run auto_now
             to_update.append(station)
         else:
@@ -310,11 +310,11 @@ def _free_code(region: Region, name: str) -> str:
     return code
 
 
-def _assign_changes(station: Station, values: dict[str, Any]) -> bool:
-    """Set the values that differ on the station; report whether any did."""
+def assign_changes(obj: Any, values: dict[str, Any]) -> bool:
+    """Set the values that differ on a model instance; report whether any did."""
     changed = False
     for name, value in values.items():
-        if getattr(station, name) != value:
-            setattr(station, name, value)
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
             changed = True
     return changed

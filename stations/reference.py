@@ -16,7 +16,7 @@ from typing import Any
 from django.db import models, transaction
 
 from stations import synthetic
-from stations.importing import ImportReport, ProgressCallback, stations_import
+from stations.importing import ImportReport, ProgressCallback, assign_changes, stations_import
 from stations.models import District, Region, Station
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -162,11 +162,8 @@ def upsert(model: type[models.Model], lookup: dict[str, Any], **values: Any) -> 
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         return model.objects.create(**lookup, **values)
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
-    if changed:
-        for key in changed:
-            setattr(obj, key, values[key])
-        obj.save(update_fields=[*changed, "updated"])
+    if assign_changes(obj, values):
+        obj.save()
     return obj
 
 
