@@ -26,3 +26,21 @@ def rolled_back(django_db_blocker) -> Iterator[None]:
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_in_process(request):
+    """Outside the service suite tasks run eagerly, as in the embedded setup, even with Redis.
+
+    `make test-services` runs the whole suite with REDIS_URL set; only the tests marked
+    `services` are meant to go through the broker to the real worker.
+    """
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    from config.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
