@@ -60,7 +60,9 @@ class ElectionAdmin(admin.ModelAdmin):
     def contest_count(self, election: Election) -> int:
         return election.contest_count
 
-    @admin.action(description=_("Move the selected elections to their next status"))
+    @admin.action(
+        description=_("Move the selected elections to their next status"), permissions=["change"]
+    )
     def advance_status(self, request: HttpRequest, queryset: QuerySet[Election]) -> None:
         for election in queryset:
             following = sorted(ELECTION_TRANSITIONS[election.status])
@@ -148,7 +150,10 @@ class ContestAdmin(admin.ModelAdmin):
     def station_count(self, contest: Contest) -> int:
         return getattr(contest, "station_total", 0)  # absent on the add form
 
-    @admin.action(description=_("Rebuild the ballot from the registered lists or candidates"))
+    @admin.action(
+        description=_("Rebuild the ballot from the registered lists or candidates"),
+        permissions=["change"],
+    )
     def rebuild_ballot(self, request: HttpRequest, queryset: QuerySet[Contest]) -> None:
         for contest in queryset.select_related("election"):
             if contest.kind == Contest.Kind.PARTY_LIST:

@@ -20,6 +20,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "view_assignment",
         "add_assignment",
         "delete_assignment",
+        "change_election",  # moves the election through its statuses
+        "change_contest",  # builds ballots while the election is in setup
         "view_user",
     ],  # fmt: skip
     Role.AUDITOR: _READ,

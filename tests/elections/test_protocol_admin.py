@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from elections.models import Protocol
 from tests.elections.conftest import good_numbers
+from tests.factories import ElectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +151,19 @@ def test_an_assignment_that_does_not_fit_its_role_is_refused_on_the_form(night, 
 
     assert response.status_code == 200
     assert "A precinct assignment needs a station" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "moved"), [("cec", True), ("auditor", False), ("supervisor", False)]
+)
+def test_only_the_cec_moves_an_election_to_its_next_status(night, who, moved):
+    election = ElectionFactory()
+    user = {"cec": night.cec, "auditor": night.auditor, "supervisor": night.supervisor}[who]
+
+    client_for(user).post(
+        reverse("admin:elections_election_changelist"),
+        {"action": "advance_status", "_selected_action": [election.pk]},
+    )
+
+    election.refresh_from_db()
+    assert (election.status == "polling") is moved
