@@ -4,10 +4,25 @@ import os
 import sys
 from pathlib import Path
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/saylau_bench"
 )
+
+
+def fresh_postgres() -> str | None:
+    """Drop and create the bench database; its URL, or None when Postgres does not answer."""
+    server, _, name = POSTGRES_URL.rpartition("/")
+    try:
+        with psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        print(f"(Postgres skipped: {exc})", file=sys.stderr)
+        return None
+    return POSTGRES_URL
 
 
 def django_on_fresh_postgres(*, redis_url: str | None = None) -> None:
@@ -17,8 +32,6 @@ def django_on_fresh_postgres(*, redis_url: str | None = None) -> None:
         os.environ["REDIS_URL"] = redis_url
     else:
         os.environ.pop("REDIS_URL", None)
-    from bench.run import fresh_postgres
-
     if fresh_postgres() is None:
         sys.exit("Postgres is needed for this benchmark")
     import django

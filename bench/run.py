@@ -10,13 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg
+from bench.common import fresh_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE_PATH = ROOT / "var" / "bench.sqlite3"
-POSTGRES_URL = os.environ.get(
-    "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/saylau_bench"
-)
 
 # Each sequence runs on a fresh, migrated database: (label, manage.py arguments) in order.
 SEQUENCES = [
@@ -50,18 +47,6 @@ def fresh_sqlite() -> str:
     SQLITE_PATH.parent.mkdir(exist_ok=True)
     SQLITE_PATH.unlink(missing_ok=True)
     return f"sqlite:///{SQLITE_PATH}"
-
-
-def fresh_postgres() -> str | None:
-    server, _, name = POSTGRES_URL.rpartition("/")
-    try:
-        with psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as exc:
-        print(f"(Postgres skipped: {exc})", file=sys.stderr)
-        return None
-    return POSTGRES_URL
 
 
 def main() -> None:

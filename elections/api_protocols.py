@@ -116,7 +116,8 @@ class ProtocolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request: Request, *args, **kwargs) -> Response:
         entry = EntrySerializer(data=request.data)
         entry.is_valid(raise_exception=True)
-        protocol = self._submit(request, entry.validated_data, None, {})
+        stations = self._stations(request, [entry.validated_data])
+        protocol = self._submit(request, entry.validated_data, stations, {})
         return Response(ProtocolSerializer(protocol).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=BatchSerializer, responses={200: BatchResultSerializer})
@@ -130,8 +131,7 @@ class ProtocolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         batch = BatchSerializer(data=request.data)
         batch.is_valid(raise_exception=True)
         items = batch.validated_data["entries"]
-        wanted = {item.get("station") for item in items if isinstance(item.get("station"), int)}
-        stations = {s.pk: s for s in access.stations_in_scope(request.user).filter(pk__in=wanted)}
+        stations = self._stations(request, items)
         contests: dict[int, Contest] = {}
         results = []
         # One transaction for the batch, one savepoint per entry: an entry stands or falls
@@ -163,18 +163,20 @@ class ProtocolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                     )
         return Response({"results": results})
 
+    def _stations(self, request: Request, entries: list[dict]) -> dict[int, Station]:
+        """The stations the entries name, read in one query within the user's scope."""
+        wanted = {entry.get("station") for entry in entries}
+        wanted = {pk for pk in wanted if isinstance(pk, int)}
+        return {s.pk: s for s in access.stations_in_scope(request.user).filter(pk__in=wanted)}
+
     def _submit(
         self,
         request: Request,
         data: dict,
-        stations: dict[int, Station] | None,
+        stations: dict[int, Station],
         contests: dict[int, Contest],
     ) -> Protocol:
-        """One entry; ``stations`` are the batch's, already read within the user's scope."""
-        if stations is None:
-            stations = {
-                s.pk: s for s in access.stations_in_scope(request.user).filter(pk=data["station"])
-            }
+        """One entry; ``stations`` are those read by ``_stations``, within the user's scope."""
         station = stations.get(data["station"])
         if station is None:
             raise OutOfScope(f"station: no station {data['station']} in your commission's area")

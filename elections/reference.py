@@ -30,9 +30,10 @@ from elections.services.structure import (
     party_list_set,
 )
 from stations import synthetic
-from stations.importing import ProgressCallback, assign_changes
+from stations.importing import ProgressCallback
 from stations.models import District, Region, Station
 from stations.reference import load_dataset, upsert
+from stations.sync import bulk_upsert
 
 PARTY_COLOURS = ["#1f5aa6", "#2e8b57", "#d4a017", "#00a3e0", "#c8102e", "#e35205", "#4caf50"]
 ELECTION_NAMES = {
@@ -349,25 +350,27 @@ def _sync_parties(election: Election, data: dict[str, Any]) -> dict[str, Party]:
 def _sync_contests(
     election: Election, plan: list[PlannedContest], report: ElectionReport
 ) -> dict[str, Contest]:
-    existing = {c.code: c for c in election.contests.all()}
-    to_create, to_update = [], []
-    fields = ["body", "kind", "name", "region", "district", "number", "seats", "threshold_percent"]
-    for item in plan:
-        values = {f: getattr(item, f) for f in fields}
-        values["region_id"] = item.region.pk if item.region else None
-        values["district_id"] = item.district.pk if item.district else None
-        del values["region"], values["district"]
-        contest = existing.get(item.code)
-        if contest is None:
-            existing[item.code] = Contest(election=election, code=item.code, **values)
-            to_create.append(existing[item.code])
-        elif assign_changes(contest, values):
-            to_update.append(contest)
-    Contest.objects.bulk_create(to_create, batch_size=1000)
-    save_fields = [f for f in fields if f not in ("region", "district")] + ["region", "district"]
-    Contest.objects.bulk_update(to_update, save_fields, batch_size=1000)
-    report.contests_created, report.contests_updated = len(to_create), len(to_update)
-    return existing
+    wanted = {
+        item.code: {
+            "body": item.body,
+            "kind": item.kind,
+            "name": item.name,
+            "region_id": item.region.pk if item.region else None,
+            "district_id": item.district.pk if item.district else None,
+            "number": item.number,
+            "seats": item.seats,
+            "threshold_percent": item.threshold_percent,
+        }
+        for item in plan
+    }
+    contests, counts = bulk_upsert(
+        Contest,
+        existing={c.code: c for c in election.contests.all()},
+        wanted=wanted,
+        new=lambda code, values: Contest(election=election, code=code, **values),
+    )
+    report.contests_created, report.contests_updated = counts.created, counts.updated
+    return contests
 
 
 def _sync_candidates(
@@ -377,10 +380,8 @@ def _sync_candidates(
     contests: dict[str, Contest],
     report: ElectionReport,
 ) -> dict[str, Candidate]:
-    existing = {c.registration_number: c for c in election.candidates.all()}
-    to_create, to_update = [], []
-    for item in plan:
-        values = {
+    wanted = {
+        item.registration_number: {
             "full_name": item.full_name,
             "sex": item.sex,
             "date_of_birth": item.date_of_birth,
@@ -388,22 +389,19 @@ def _sync_candidates(
             "party_id": parties[item.party].pk if item.party else None,
             "contest_id": contests[item.contest].pk if item.contest else None,
         }
-        candidate = existing.get(item.registration_number)
-        if candidate is None:
-            existing[item.registration_number] = Candidate(
-                election=election, registration_number=item.registration_number, **values
-            )
-            to_create.append(existing[item.registration_number])
-        elif assign_changes(candidate, values):
-            to_update.append(candidate)
-    Candidate.objects.bulk_create(to_create, batch_size=2000)
-    Candidate.objects.bulk_update(
-        to_update,
-        ["full_name", "sex", "date_of_birth", "has_disability", "party", "contest"],
+        for item in plan
+    }
+    candidates, counts = bulk_upsert(
+        Candidate,
+        existing={c.registration_number: c for c in election.candidates.all()},
+        wanted=wanted,
+        new=lambda number, values: Candidate(
+            election=election, registration_number=number, **values
+        ),
         batch_size=2000,
     )
-    report.candidates_created, report.candidates_updated = len(to_create), len(to_update)
-    return existing
+    report.candidates_created, report.candidates_updated = counts.created, counts.updated
+    return candidates
 
 
 def _sync_coverage(

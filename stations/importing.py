@@ -15,11 +15,11 @@ from typing import IO, Any
 from django import forms
 from django.core.validators import RegexValidator
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
 from config.errors import ApplicationError
 from stations.models import HOME_COUNTRY, District, Region, Station
+from stations.sync import bulk_upsert
 from stations.zones import validate_time_zone
 
 # The CSV columns, in the order an export writes them. README documents each one.
@@ -177,23 +177,37 @@ class StationRowForm(forms.Form):
         return data
 
 
-def read_station_csv(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, cells) for each data row, refusing unknown or missing columns."""
+def csv_rows(
+    stream: IO[str],
+    *,
+    columns: list[str],
+    required: list[str],
+    error: Callable[[list[RowError]], ApplicationError],
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, cells) for each data row of a CSV file with a header.
+
+    A missing required column, an unknown column or a row with more cells than columns is
+    refused with ``error``: nothing in a file is ever silently left out.
+    """
     reader = csv.DictReader(stream)
     header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
-    errors = [RowError(1, c, "required column is missing") for c in missing]
+    errors = [RowError(1, c, "required column is missing") for c in required if c not in header]
     errors += [
-        RowError(1, c, f"unknown column; the columns are: {', '.join(COLUMNS)}") for c in unknown
+        RowError(1, c, f"unknown column; the columns are: {', '.join(columns)}")
+        for c in header
+        if c not in columns
     ]
     if errors:
-        raise StationImportError(errors)
+        raise error(errors)
     reader.fieldnames = header
     for cells in reader:
         if None in cells:
-            raise StationImportError([RowError(reader.line_num, "*", "more cells than columns")])
+            raise error([RowError(reader.line_num, "*", "more cells than columns")])
         yield reader.line_num, {k: (v or "").strip() for k, v in cells.items()}
+
+
+def read_station_csv(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    return csv_rows(stream, columns=COLUMNS, required=REQUIRED_COLUMNS, error=StationImportError)
 
 
 def decode_upload(raw: bytes) -> io.StringIO:
@@ -225,22 +239,25 @@ def stations_import(
         (s.region_id, s.number): s
         for s in Station.objects.filter(region__in={row["region"] for row in valid})
     }
-    to_create, to_update = [], []
+    wanted = {}
     for row in valid:
         values = {name: row[name] for name in STATION_FIELDS if name != "district"}
         # Compared by id: reading station.district would cost a query per station.
         values["district_id"] = districts[(row["region"].pk, row["district"])].pk
-        station = existing.get((row["region"].pk, row["number"]))
-        if station is None:
-            to_create.append(Station(region=row["region"], **values))
-        elif assign_changes(station, values):
-            station.updated = timezone.now()  # bulk_update does not run auto_now
-            to_update.append(station)
-        else:
-            report.unchanged += 1
-    Station.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-    Station.objects.bulk_update(to_update, [*STATION_FIELDS, "updated"], batch_size=BATCH_SIZE)
-    report.created, report.updated = len(to_create), len(to_update)
+        values["region_id"] = row["region"].pk
+        wanted[(row["region"].pk, row["number"])] = values
+    _, counts = bulk_upsert(
+        Station,
+        existing=existing,
+        wanted=wanted,
+        new=lambda key, values: Station(**values),
+        batch_size=BATCH_SIZE,
+    )
+    report.created, report.updated, report.unchanged = (
+        counts.created,
+        counts.updated,
+        counts.unchanged,
+    )
     if dry_run:
         transaction.set_rollback(True)
     return report
@@ -308,13 +325,3 @@ def _free_code(region: Region, name: str) -> str:
     while District.objects.filter(region=region, code=code).exists():
         code, suffix = f"{base}-{suffix}", suffix + 1
     return code
-
-
-def assign_changes(obj: Any, values: dict[str, Any]) -> bool:
-    """Set the values that differ on a model instance; report whether any did."""
-    changed = False
-    for name, value in values.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-            changed = True
-    return changed

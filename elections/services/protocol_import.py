@@ -4,7 +4,6 @@ All or nothing: each row runs in a savepoint so that every bad row is found and 
 its line number, and if any row failed the whole upload is rolled back.
 """
 
-import csv
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from django.db import transaction
 from config.errors import ApplicationError
 from elections.models import PROTOCOL_LINES, Contest, Election, Protocol
 from elections.services.protocols import EntryData, protocol_submit_entry
-from stations.importing import RowError
+from stations.importing import RowError, csv_rows
 from stations.models import Station
 
 COLUMNS = ["region", "station", "contest", *PROTOCOL_LINES, "votes", "explanation", "remarks"]
@@ -45,19 +44,7 @@ class ProtocolImportReport:
 
 
 def read_protocol_csv(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(stream)
-    header = [h.strip() for h in reader.fieldnames or []]
-    errors = [RowError(1, c, "required column is missing") for c in REQUIRED if c not in header]
-    errors += [
-        RowError(1, c, f"unknown column; the columns are: {', '.join(COLUMNS)}")
-        for c in header
-        if c not in COLUMNS
-    ]
-    if errors:
-        raise ProtocolImportError(errors)
-    reader.fieldnames = header
-    for cells in reader:
-        yield reader.line_num, {k: (v or "").strip() for k, v in cells.items() if k}
+    return csv_rows(stream, columns=COLUMNS, required=REQUIRED, error=ProtocolImportError)
 
 
 @transaction.atomic

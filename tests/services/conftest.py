@@ -102,3 +102,13 @@ def idle_worker_after_each_test(request, celery_worker):
         if time.monotonic() > deadline:
             pytest.fail("the worker was still busy 30 s after the test")
         time.sleep(0.1)
+
+
+def wait_for(condition, timeout: float = 30.0):
+    """Poll until ``condition()`` returns something true, and return it; fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := condition():
+            return result
+        time.sleep(0.2)
+    pytest.fail("the worker did not finish in time")

@@ -1,4 +1,3 @@
-import time
 
 import pytest
 from django.core.management import call_command
@@ -7,17 +6,9 @@ from elections.models import ContestTally, Publication
 from elections.services.protocols import protocol_submit_entry
 from elections.tasks import aggregate_contest, publish_protocol
 from tests.elections.conftest import Night, good_numbers
+from tests.services.conftest import wait_for
 
 pytestmark = pytest.mark.services
-
-
-def wait_for(condition, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(0.2)
-    pytest.fail("the worker did not finish in time")
 
 
 def test_accepted_protocols_are_published_and_totalled_by_the_worker(

@@ -10,7 +10,7 @@ from elections.services.structure import contest_cover_stations
 from elections.tasks import sweep
 from tests.elections.conftest import Night, good_numbers
 from tests.factories import StationFactory
-from tests.services.test_aggregation_worker import wait_for
+from tests.services.conftest import wait_for
 
 pytestmark = pytest.mark.services
 BURST = 30
