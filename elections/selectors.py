@@ -22,6 +22,34 @@ from elections.services.seats import (
 from stations.models import Region, Station
 
 
+@dataclass(frozen=True)
+class FrozenBallot:
+    lines: list[BallotLine]
+    station_ids: frozenset[int]
+
+
+_frozen: dict[tuple[int, str], FrozenBallot] = {}
+
+
+def frozen_ballot(contest: Contest) -> FrozenBallot:
+    """A contest's ballot lines and covered stations, read once per process once frozen.
+
+    Both are frozen when the election leaves setup (services.structure refuses changes), and
+    every entry needs them; the key includes the creation time, so a new contest with a reused
+    id is never mistaken for an old one.
+    """
+    key = (contest.pk, contest.created.isoformat())
+    if key in _frozen:
+        return _frozen[key]
+    ballot = FrozenBallot(
+        lines=list(contest.ballot_lines.select_related("party", "candidate").order_by("position")),
+        station_ids=frozenset(contest.coverage.values_list("station_id", flat=True)),
+    )
+    if contest.election.ballots_frozen:
+        _frozen[key] = ballot
+    return ballot
+
+
 def election_counts(election: Election) -> dict[str, int]:
     """What an election holds, for command summaries and checks."""
     contests = election.contests.all()

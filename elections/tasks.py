@@ -41,7 +41,7 @@ def publish_protocol(protocol_id: int) -> str | None:
     publication = protocol_publish(protocol_id=protocol_id)
     if publication is None:
         return None
-    station_snapshot_write(protocol_id=protocol_id)  # after the record is committed
+    station_snapshot_write(protocol=publication.protocol)  # after the record is committed
     return publication.sha256
 
 

@@ -1,3 +1,4 @@
+from elections.models.day import StationReport, turnout_hours
 from elections.models.protocols import (
     PROTOCOL_LINES,
     PROTOCOL_TRANSITIONS,
@@ -23,6 +24,7 @@ from elections.models.structure import (
 from elections.models.tallies import ContestTally
 
 __all__ = [
+    "turnout_hours",
     "ELECTION_TRANSITIONS",
     "PROTOCOL_LINES",
     "PROTOCOL_TRANSITIONS",
@@ -42,4 +44,5 @@ __all__ = [
     "ProtocolEvent",
     "ProtocolVote",
     "Publication",
+    "StationReport",
 ]

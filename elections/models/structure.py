@@ -4,11 +4,25 @@ import math
 from datetime import date, time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from stations.models import District, Region, Station, Timestamped
+
+
+def default_turnout_hours() -> list[str]:
+    return ["10:00", "12:00", "14:00", "16:00", "18:00"]
+
+
+def validate_turnout_hours(value) -> None:
+    try:
+        hours = [time.fromisoformat(hour) for hour in value]
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(_('List the hours as "HH:MM" strings.')) from exc
+    if hours != sorted(set(hours)):
+        raise ValidationError(_("List each hour once, earliest first."))
 
 
 class Election(Timestamped):
@@ -23,6 +37,12 @@ class Election(Timestamped):
     date = models.DateField(_("election day"))
     opens_at = models.TimeField(_("polls open (local time)"), default=time(7, 0))
     closes_at = models.TimeField(_("polls close (local time)"), default=time(20, 0))
+    turnout_hours = models.JSONField(
+        _("turnout report hours (local)"),
+        default=default_turnout_hours,
+        help_text=_('The local hours at which stations report turnout, e.g. ["10:00", "12:00"].'),
+        validators=[validate_turnout_hours],
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SETUP, editable=False
     )

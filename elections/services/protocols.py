@@ -27,6 +27,7 @@ from elections.models import (
     ProtocolEvent,
     ProtocolVote,
 )
+from elections.selectors import frozen_ballot
 from elections.services import protocol_checks as checks
 from elections.services.aggregation import queue_aggregation
 from elections.services.publication import queue_publication
@@ -68,34 +69,6 @@ class EntryData:
     remarks: str = ""
     scan: UploadedFile | None = None
     vote_list: list[int] = field(default_factory=list)  # filled by _check_entry, ballot order
-
-
-@dataclass(frozen=True)
-class FrozenBallot:
-    lines: list[BallotLine]
-    station_ids: frozenset[int]
-
-
-_frozen: dict[tuple[int, str], FrozenBallot] = {}
-
-
-def frozen_ballot(contest: Contest) -> FrozenBallot:
-    """A contest's ballot lines and covered stations, read once per process once frozen.
-
-    Both are frozen when the election leaves setup (services.structure refuses changes), and
-    every entry needs them; the key includes the creation time, so a new contest with a reused
-    id is never mistaken for an old one.
-    """
-    key = (contest.pk, contest.created.isoformat())
-    if key in _frozen:
-        return _frozen[key]
-    ballot = FrozenBallot(
-        lines=list(contest.ballot_lines.order_by("position")),
-        station_ids=frozenset(contest.coverage.values_list("station_id", flat=True)),
-    )
-    if contest.election.ballots_frozen:
-        _frozen[key] = ballot
-    return ballot
 
 
 # --- entering --------------------------------------------------------------------------------

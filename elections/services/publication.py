@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from elections.models import PROTOCOL_LINES, Protocol, Publication
+from elections.selectors import frozen_ballot
 
 logger = logging.getLogger(__name__)
 GENESIS = "0" * 64  # the "previous hash" of the first record
@@ -33,6 +34,16 @@ def _scan_sha256(protocol: Protocol) -> str | None:
     return digest.hexdigest()
 
 
+def _votes(protocol: Protocol) -> list[dict[str, Any]]:
+    """The protocol's votes in ballot order, named from the contest's (cached) frozen ballot."""
+    counts = dict(protocol.votes.values_list("ballot_line_id", "votes"))
+    return [
+        {"position": line.position, "name": line.label, "votes": counts[line.pk]}
+        for line in frozen_ballot(protocol.contest).lines
+        if line.pk in counts
+    ]
+
+
 def protocol_publish(*, protocol_id: int) -> Publication | None:
     """Publish an accepted protocol version once; a second call returns the same record.
 
@@ -48,13 +59,17 @@ def protocol_publish(*, protocol_id: int) -> Publication | None:
 
 @transaction.atomic
 def _publish_once(protocol_id: int) -> Publication | None:
-    existing = Publication.objects.filter(protocol_id=protocol_id).first()
+    existing = (
+        Publication.objects.select_related(
+            "protocol__station__region", "protocol__contest__election"
+        )
+        .filter(protocol_id=protocol_id)
+        .first()
+    )
     if existing is not None:
         return existing
-    protocol = (
-        Protocol.objects.select_related("station__region", "contest__election")
-        .prefetch_related("votes__ballot_line__party", "votes__ballot_line__candidate")
-        .get(pk=protocol_id)
+    protocol = Protocol.objects.select_related("station__region", "contest__election").get(
+        pk=protocol_id
     )
     if protocol.status not in (Protocol.Status.ACCEPTED, Protocol.Status.SUPERSEDED):
         return None
@@ -78,10 +93,7 @@ def _publish_once(protocol_id: int) -> Publication | None:
         "replaces_sha256": replaces,
         "reason": protocol.reason,
         "lines": {name: getattr(protocol, name) for name in PROTOCOL_LINES},
-        "votes": [
-            {"position": v.ballot_line.position, "name": v.ballot_line.label, "votes": v.votes}
-            for v in protocol.votes.all()
-        ],
+        "votes": _votes(protocol),
         "scan_sha256": _scan_sha256(protocol),
         "accepted_at": protocol.updated.isoformat(),
         "published_at": timezone.now().isoformat(),
