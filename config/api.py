@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from elections.api import ContestViewSet, StationWithBallotsViewSet
 from elections.api_protocols import ProtocolViewSet
+from elections.api_reports import ReportViewSet
 from stations.api import RegionViewSet
 
 router = DefaultRouter()
@@ -11,5 +12,6 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("stations", StationWithBallotsViewSet, basename="station")
 router.register("contests", ContestViewSet, basename="contest")
 router.register("protocols", ProtocolViewSet, basename="protocol")
+router.register("reports", ReportViewSet, basename="report")
 
 urlpatterns = router.urls

@@ -58,8 +58,8 @@ def in_scope(
     return scope is None or Station.objects.filter(scope, pk=station.pk).exists()
 
 
-def protocols_in_scope(user, queryset, roles: frozenset[str] = VIEW):
-    """Narrow a Protocol queryset to the stations the user may see."""
+def rows_in_scope(user, queryset, roles: frozenset[str] = VIEW):
+    """Narrow a queryset of rows with a ``station`` (protocols, reports) to the user's scope."""
     scope = _station_filter(user, roles)
     if scope is None:
         return queryset

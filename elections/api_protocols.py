@@ -110,7 +110,7 @@ class ProtocolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         protocols = Protocol.objects.select_related("station", "contest").prefetch_related(
             "votes__ballot_line"
         )
-        return access.protocols_in_scope(self.request.user, protocols)
+        return access.rows_in_scope(self.request.user, protocols)
 
     @extend_schema(request=EntrySerializer, responses={201: ProtocolSerializer})
     def create(self, request: Request, *args, **kwargs) -> Response:

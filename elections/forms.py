@@ -1,11 +1,21 @@
+from datetime import datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from elections.models import PROTOCOL_LINES, BallotLine
+from elections.models import PROTOCOL_LINES, BallotLine, Election, StationReport, turnout_hours
 from elections.services.protocols import EntryData
 from stations.models import Region
+
+
+class ServiceErrorsForm(forms.Form):
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """Show a service's refusal beside the field it names; the rest above the form."""
+        for name, messages in errors.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
 
 
 class StationPickForm(forms.Form):
@@ -13,7 +23,7 @@ class StationPickForm(forms.Form):
     number = forms.IntegerField(min_value=1, label=_("Station number"))
 
 
-class ProtocolNumbersForm(forms.Form):
+class ProtocolNumbersForm(ServiceErrorsForm):
     """The nine lines and one field per ballot line, in ballot order, "Against all" last."""
 
     def __init__(self, *args: Any, lines: list[BallotLine], **kwargs: Any) -> None:
@@ -39,12 +49,6 @@ class ProtocolNumbersForm(forms.Form):
             votes={line.position: data[f"vote_{line.position}"] for line in self.lines},
             **extra,
         )
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        """Show a service's refusal beside the field it names; votes and the rest on top."""
-        for name, messages in errors.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
 
 
 class ProtocolEntryForm(ProtocolNumbersForm):
@@ -78,3 +82,35 @@ class DecisionForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment or reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class StationReportForm(ServiceErrorsForm):
+    """One report of the day, typed on the station's own clock (the page says which zone)."""
+
+    kind = forms.ChoiceField(choices=StationReport.Kind.choices, label=_("Report"))
+    at = forms.DateTimeField(
+        label=_("When (station time)"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    hour = forms.TypedChoiceField(
+        required=False, empty_value=None, coerce=time.fromisoformat, label=_("Turnout hour")
+    )
+    voters = forms.IntegerField(
+        required=False, min_value=0, label=_("Voters who received ballots so far")
+    )
+    decision = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Commission's decision (opening or closing early)"),
+    )
+
+    def __init__(self, *args: Any, election: Election, zone: ZoneInfo, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        hours = [f"{hour:%H:%M}" for hour in turnout_hours(election)]
+        self.fields["hour"].choices = [("", "—"), *[(hour, hour) for hour in hours]]
+
+    def clean_at(self) -> datetime:
+        # The clerk types the station's wall clock; store the instant it names.
+        return self.cleaned_data["at"].replace(tzinfo=None).replace(tzinfo=self.zone)

@@ -145,7 +145,7 @@ def contests_for_entry(station: Station) -> list[EntryChoice]:
 
 @dataclass
 class ProgressRow:
-    region: Region
+    area: Region | Contest
     expected: int = 0
     received: int = 0
     awaiting_second: int = 0
@@ -159,23 +159,27 @@ class ProgressRow:
         return self.expected - self.accepted
 
 
-def protocol_progress(election: Election, stations: QuerySet[Station]) -> list[ProgressRow]:
-    """Per region: protocols expected (station × contest), received, held and accepted."""
-    rows = {region.pk: ProgressRow(region) for region in Region.objects.all()}
+def protocol_progress(
+    election: Election, stations: QuerySet[Station], *, by: str = "region"
+) -> list[ProgressRow]:
+    """Per region (or per contest): protocols expected, received, held and accepted."""
+    key = {"region": "station__region", "contest": "contest"}[by]
+    areas = Region.objects.all() if by == "region" else Contest.objects.filter(election=election)
+    rows = {area.pk: ProgressRow(area) for area in areas}
     expected = (
         ContestStation.objects.filter(election=election, station__in=stations)
-        .values("station__region")
+        .values(key)
         .annotate(n=Count("pk"))
     )
     for row in expected:
-        rows[row["station__region"]].expected = row["n"]
+        rows[row[key]].expected = row["n"]
     active = Protocol.objects.filter(
         contest__election=election, is_active=True, station__in=stations
     )
-    for row in active.values("station__region", "status").annotate(
+    for row in active.values(key, "status").annotate(
         n=Count("pk"), flagged=Count("pk", filter=~Q(flags=[]))
     ):
-        target = rows[row["station__region"]]
+        target = rows[row[key]]
         target.received += row["n"]
         status = row["status"]
         if status == Protocol.Status.REVIEW:

@@ -55,7 +55,7 @@ class ProtocolAdmin(admin.ModelAdmin):
     change_list_template = "admin/elections/protocol/change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Protocol]:
-        return access.protocols_in_scope(request.user, super().get_queryset(request))
+        return access.rows_in_scope(request.user, super().get_queryset(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # protocols are made by entering them, on the entry page

@@ -1,5 +1,8 @@
+from datetime import datetime
+
 import pytest
 
+from elections.services.day import station_report_submit
 from elections.services.protocols import EntryData, protocol_submit_entry
 from elections.services.staff import staff_assign
 from elections.services.structure import (
@@ -114,3 +117,40 @@ def good_numbers(**changes) -> EntryData:
         else:
             numbers[key] = value
     return EntryData(numbers=numbers, votes=votes)
+
+
+class Day:
+    """Election day: a polling election, a station in Karaganda (UTC+6) and one in Aktobe."""
+
+    def __init__(self, django_user_model):
+        election = ElectionFactory(code="day")
+        self.station = StationFactory(region=RegionFactory(code="KAR"), registered_voters=1000)
+        self.west = StationFactory(
+            region=RegionFactory(code="AKT", time_zone="Asia/Aqtobe"), registered_voters=800
+        )
+        contest = PartyListContestFactory(election=election)
+        ballot_lines_set(contest=contest, choices=[PartyFactory(election=election)])
+        contest_cover_stations(contest=contest, stations=[self.station, self.west])
+        self.election = election_change_status(election=election, to_status="polling", user=None)
+        self.clerk = django_user_model.objects.create_user("precinct-clerk")
+        staff_assign(user=self.clerk, role="precinct", station=self.station)
+        self.auditor = django_user_model.objects.create_user("auditor")
+        staff_assign(user=self.auditor, role="auditor")
+
+    def report(self, kind, hh_mm, station=None, user=None, **fields):
+        station = station or self.station
+        hour, minute = map(int, hh_mm.split(":"))
+        at = datetime(2023, 3, 19, hour, minute, tzinfo=station.zone)
+        return station_report_submit(
+            election=self.election,
+            station=station,
+            user=user or self.clerk,
+            kind=kind,
+            at=at,
+            **fields,
+        )
+
+
+@pytest.fixture
+def day(db, django_user_model):
+    return Day(django_user_model)

@@ -1,18 +1,12 @@
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from elections.models import Protocol
+from tests.clients import client_for
 from tests.elections.conftest import good_numbers
 from tests.factories import ElectionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def form_data(data=None) -> dict[str, str]:

@@ -1,18 +1,11 @@
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from elections.models import Protocol
+from tests.clients import api_for
 from tests.elections.conftest import good_numbers
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/protocols/"
-
-
-def api_for(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
 
 
 def body(night, data=None, station=None) -> dict:

@@ -1,0 +1,213 @@
+"""Election day reports: a station opens, reports turnout at fixed hours, closes and counts.
+
+Each report is checked against the station's earlier ones, so the day can only move forward:
+nothing before the opening, turnout that never falls and never passes the register, no closing
+before opening, counting only after the close. Refusals name the field and the rule.
+"""
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from config.errors import ApplicationError
+from elections import access
+from elections.models import ContestStation, Election, StationReport, turnout_hours
+from elections.services.protocols import NotAllowed, OutOfScope, StateConflict
+from stations.models import Station
+
+Kind = StationReport.Kind
+# What must already be reported before each kind of report.
+NEEDS: dict[str, str | None] = {
+    Kind.OPENED: None,
+    Kind.TURNOUT: Kind.OPENED,
+    Kind.CLOSED: Kind.OPENED,
+    Kind.COUNTING_STARTED: Kind.CLOSED,
+    Kind.COUNTING_FINISHED: Kind.COUNTING_STARTED,
+}
+# Election statuses in which each kind is taken: counting starts at a station's own close,
+# while stations further west are still voting.
+DURING = {
+    Kind.OPENED: {Election.Status.POLLING},
+    Kind.TURNOUT: {Election.Status.POLLING},
+    Kind.CLOSED: {Election.Status.POLLING},
+    Kind.COUNTING_STARTED: {Election.Status.POLLING, Election.Status.COUNTING},
+    Kind.COUNTING_FINISHED: {Election.Status.POLLING, Election.Status.COUNTING},
+}
+CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of the server's clock a report may be dated
+
+
+class ReportRefused(ApplicationError):
+    """A report that breaks the day's order; ``extra["errors"]`` maps the field to the rule."""
+
+
+def _refuse(field: str, message: str) -> None:
+    raise ReportRefused(f"{field}: {message}", {"errors": {field: [message]}})
+
+
+@transaction.atomic
+def station_report_submit(
+    *,
+    election: Election,
+    station: Station,
+    user: AbstractBaseUser,
+    kind: str,
+    at: datetime,
+    hour: time | None = None,
+    voters: int | None = None,
+    decision: str = "",
+) -> StationReport:
+    """Record one report, after checking it against everything the station reported before."""
+    if not access.in_scope(user, station, access.VIEW):
+        raise OutOfScope(f"station: station {station.number} is not in your commission's area")
+    if not access.in_scope(user, station, access.ENTER):
+        raise NotAllowed(f"user: your role does not report for station {station.number}")
+    if kind not in NEEDS:
+        _refuse("kind", f"{kind!r} is not a report; choose one of {', '.join(NEEDS)}")
+    if election.status not in DURING[kind]:
+        raise StateConflict(
+            f"kind: {Kind(kind).label.lower()} is reported while the election is "
+            f"{' or '.join(sorted(DURING[kind]))}; {election} is {election.status}",
+            {"field": "kind", "status": election.status},
+        )
+    if not ContestStation.objects.filter(election=election, station=station).exists():
+        _refuse("station", f"station {station.number} has no ballot in {election}")
+    if timezone.is_naive(at):
+        _refuse("at", "give the time with its zone")
+    if at > timezone.now() + CLOCK_SKEW:
+        _refuse("at", "a report cannot be dated in the future")
+    # Lock the station row: two reports for one station are checked one after the other.
+    Station.objects.select_for_update().filter(pk=station.pk).first()
+    earlier = list(StationReport.objects.filter(election=election, station=station))
+    _check_order(election, station, earlier, kind, at, hour, voters, decision)
+    try:
+        return StationReport.objects.create(
+            election=election,
+            station=station,
+            user=user,
+            kind=kind,
+            at=at,
+            hour=hour if kind == Kind.TURNOUT else None,
+            voters=voters,
+            decision=decision.strip(),
+        )
+    except IntegrityError as exc:  # pragma: no cover - the station lock makes this a backstop
+        raise StateConflict("kind: this was reported a moment ago", {"field": "kind"}) from exc
+
+
+def _check_order(
+    election: Election,
+    station: Station,
+    earlier: list[StationReport],
+    kind: str,
+    at: datetime,
+    hour: time | None,
+    voters: int | None,
+    decision: str,
+) -> None:
+    done = {report.kind: report for report in earlier if report.kind != Kind.TURNOUT}
+    turnouts = sorted((r for r in earlier if r.kind == Kind.TURNOUT), key=lambda r: r.hour)
+    label = Kind(kind).label.lower()
+    if kind in done:
+        _refuse("kind", f"{label} was already reported at {_local(done[kind].at, station)}")
+    needed = NEEDS[kind]
+    if needed and needed not in done:
+        _refuse("kind", f"{label} cannot be reported before {Kind(needed).label.lower()}")
+    for later in (Kind.CLOSED, Kind.COUNTING_STARTED):
+        if kind == Kind.TURNOUT and later in done:
+            _refuse("kind", f"turnout cannot be reported after {Kind(later).label.lower()}")
+    latest = max(earlier, key=lambda r: r.at, default=None)
+    if latest is not None and at < latest.at:
+        _refuse(
+            "at",
+            f"{label} at {_local(at, station)} would come before "
+            f"{latest.get_kind_display().lower()} at {_local(latest.at, station)}",
+        )
+    if at.astimezone(station.zone).date() != election.date and kind in (
+        Kind.OPENED,
+        Kind.TURNOUT,
+    ):
+        _refuse("at", f"{label} must be on election day, {election.date:%d %B %Y}, station time")
+    opens, closes = station.polling_hours(
+        election.date, opens=election.opens_at, closes=election.closes_at
+    )
+    if kind == Kind.OPENED and at < opens and not decision.strip():
+        _refuse(
+            "decision",
+            f"opening at {_local(at, station)}, before the normal {opens:%H:%M}, needs the "
+            "commission's decision",
+        )
+    if kind == Kind.CLOSED and at < closes and not decision.strip():
+        _refuse(
+            "decision",
+            f"closing at {_local(at, station)}, before the normal {closes:%H:%M}, needs the "
+            "commission's decision",
+        )
+    if kind == Kind.TURNOUT:
+        _check_turnout(election, station, turnouts, at, hour, voters)
+    elif voters is not None:
+        if kind != Kind.CLOSED:
+            _refuse("voters", f"a {label} report carries no voter count")
+        _check_voters(election, station, voters, turnouts, None)
+
+
+def _check_turnout(
+    election: Election,
+    station: Station,
+    turnouts: list[StationReport],
+    at: datetime,
+    hour: time | None,
+    voters: int | None,
+) -> None:
+    hours = turnout_hours(election)
+    if hour not in hours:
+        listed = ", ".join(f"{h:%H:%M}" for h in hours)
+        _refuse("hour", f"turnout is reported at {listed} local time")
+    if voters is None:
+        _refuse("voters", "a turnout report needs the number of voters who received ballots")
+    if at.astimezone(station.zone).time() < hour:
+        _refuse("at", f"the {hour:%H:%M} turnout cannot be reported at {_local(at, station)}")
+    if any(report.hour == hour for report in turnouts):
+        _refuse("hour", f"the {hour:%H:%M} turnout was already reported")
+    _check_voters(election, station, voters, turnouts, hour)
+
+
+def _check_voters(
+    election: Election,
+    station: Station,
+    voters: int,
+    turnouts: list[StationReport],
+    hour: time | None,
+) -> None:
+    """Turnout never falls from one hour to the next and never passes the register."""
+    if voters < 0:
+        _refuse("voters", "the number of voters cannot be negative")
+    limit = int(
+        station.registered_voters * (1 + election.register_tolerance_percent / Decimal(100))
+    )
+    if voters > limit:
+        _refuse(
+            "voters",
+            f"{voters} voters is more than the register of {station.registered_voters} "
+            f"allows (tolerance {election.register_tolerance_percent} %)",
+        )
+    for report in turnouts:
+        before = hour is None or report.hour < hour
+        if before and voters < report.voters:
+            _refuse(
+                "voters",
+                f"turnout cannot fall: {report.voters} voters were reported at "
+                f"{report.hour:%H:%M}, {voters} now",
+            )
+        if not before and voters > report.voters:
+            _refuse(
+                "voters",
+                f"turnout cannot fall: {report.voters} voters were reported at "
+                f"{report.hour:%H:%M}, later than {hour:%H:%M}",
+            )
+
+
+def _local(at: datetime, station: Station) -> str:
+    return f"{at.astimezone(station.zone):%H:%M} ({station.time_zone})"
