@@ -6,6 +6,9 @@ INSTALLED := $(VENV)/.installed
 # Local services for the service-backed suite (override on the command line).
 SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/saylau
 SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
+# Share of stations whose protocols `make demo` enters: the whole night takes longer than a
+# newcomer should wait on the embedded setup; the demo prints the command that finishes it.
+DEMO_REPORTING ?= 10
 
 .PHONY: install demo test test-services test-e2e lint format bench clean
 
@@ -22,9 +25,17 @@ demo: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_reference kz2023
 	$(BIN)/python manage.py create_demo_users
+	$(BIN)/python manage.py simulate_election_night --reporting $(DEMO_REPORTING)
+	$(BIN)/python manage.py verify_results
+	@echo ""
+	@echo "The night is $(DEMO_REPORTING) % counted. To count the rest (about 25 minutes here), in another"
+	@echo "terminal while the site runs:  $(BIN)/python manage.py simulate_election_night"
 	@echo ""
 	@echo "Saylau is starting at http://127.0.0.1:8000/"
 	@echo "  public:   http://127.0.0.1:8000/  (find a station and its ballots)"
+	@echo "  turnout:  http://127.0.0.1:8000/turnout/"
+	@echo "  the day:  http://127.0.0.1:8000/admin/elections/stationreport/dashboard/"
+	@echo "  results:  http://127.0.0.1:8000/media/results/kz2023/mazhilis-list/current.json"
 	@echo "  admin:    http://127.0.0.1:8000/admin/  (logins above)"
 	@echo "  API docs: http://127.0.0.1:8000/api/docs/"
 	@echo "  health:   http://127.0.0.1:8000/health/"
@@ -57,6 +68,7 @@ bench: install
 	$(BIN)/python -m bench.protocol_entry
 	$(BIN)/python -m bench.aggregation
 	$(BIN)/python -m bench.latency
+	$(BIN)/python -m bench.simulation
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache *.egg-info

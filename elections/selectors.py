@@ -42,7 +42,9 @@ def frozen_ballot(contest: Contest) -> FrozenBallot:
     if key in _frozen:
         return _frozen[key]
     ballot = FrozenBallot(
-        lines=list(contest.ballot_lines.select_related("party", "candidate").order_by("position")),
+        lines=list(
+            contest.ballot_lines.select_related("party", "candidate__party").order_by("position")
+        ),
         station_ids=frozenset(contest.coverage.values_list("station_id", flat=True)),
     )
     if contest.election.ballots_frozen:

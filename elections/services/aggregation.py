@@ -7,7 +7,9 @@ queue one behind the other and both leave the same, right totals.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -227,10 +229,34 @@ def queued_key(contest_id: int) -> str:
     return f"tally-queued:{contest_id}"
 
 
+_deferred: ContextVar[set[int] | None] = ContextVar("deferred_aggregations", default=None)
+
+
+@contextmanager
+def aggregations_deferred() -> Iterator[None]:
+    """Collect the aggregations a wave of acceptances asks for, and queue each contest once.
+
+    For bulk arrivals (an import, a simulated wave of stations): without a broker tasks run in
+    the process, and re-aggregating a national contest after each of thousands of acceptances
+    would cost far more than the acceptances themselves.
+    """
+    contests: set[int] = set()
+    token = _deferred.set(contests)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+        for contest_id in sorted(contests):
+            queue_aggregation(contest_id)
+
+
 def queue_aggregation(contest_id: int) -> None:
     """After a commit: aggregate the contest soon, once for a whole burst of acceptances."""
     from elections.tasks import aggregate_contest  # the tasks module imports this one
 
+    if (deferred := _deferred.get()) is not None:
+        deferred.add(contest_id)
+        return
     try:
         if cache.add(queued_key(contest_id), 1, timeout=DEBOUNCE_SECONDS):
             aggregate_contest.delay(contest_id)

@@ -79,8 +79,8 @@ def station_report_submit(
     if at > timezone.now() + CLOCK_SKEW:
         _refuse("at", "a report cannot be dated in the future")
     # Lock the station row: two reports for one station are checked one after the other.
-    Station.objects.select_for_update().filter(pk=station.pk).first()
-    earlier = list(StationReport.objects.filter(election=election, station=station))
+    list(Station.objects.select_for_update().filter(pk=station.pk).values_list("pk", flat=True))
+    earlier = list(StationReport.objects.filter(election=election, station=station).order_by())
     _check_order(election, station, earlier, kind, at, hour, voters, decision)
     try:
         return StationReport.objects.create(

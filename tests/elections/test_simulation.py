@@ -1,0 +1,57 @@
+"""The simulated election night at a small scale, through the management command."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from elections.models import Protocol, Publication, StationReport
+from elections.services.publication import chain_problems
+from elections.simulation import apportion
+
+# Real commits: publication and aggregation run once each transaction commits, as in the demo.
+pytestmark = pytest.mark.usefixtures("transactional_db")
+
+
+def simulate(*args: str) -> str:
+    out = io.StringIO()
+    call_command("simulate_election_night", "--election", "day", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_whole_night_through_the_services(day):
+    output = simulate("--seed", "7")
+    day.election.refresh_from_db()
+    assert day.election.status == "counting"
+    for station in (day.station, day.west):
+        kinds = set(StationReport.objects.filter(station=station).values_list("kind", flat=True))
+        assert kinds == {"opened", "turnout", "closed", "counting_started", "counting_finished"}
+        assert StationReport.objects.filter(station=station, kind="turnout").count() == 5
+    protocols = Protocol.objects.filter(is_active=True)
+    assert {p.status for p in protocols} == {"accepted"} and protocols.count() == 2
+    for protocol in protocols:  # every protocol entered twice, by two different clerks
+        assert len({entry.user_id for entry in protocol.entries.all()}) == 2
+    assert Publication.objects.count() == 2 and chain_problems() == []
+    assert "protocols: 2 entered twice" in output
+    call_command("verify_results", stdout=io.StringIO())
+
+
+def test_reporting_stops_part_way_and_a_second_run_finishes(day):
+    simulate("--reporting", "50")
+    assert Protocol.objects.filter(status="accepted").count() == 1
+    assert StationReport.objects.filter(kind="counting_finished").count() == 1
+    simulate("--reporting", "100")
+    assert Protocol.objects.filter(status="accepted").count() == 2
+    assert StationReport.objects.filter(kind="closed").count() == 2  # the day was not redone
+
+
+def test_reporting_must_be_a_percentage(day):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--reporting: give a percentage"):
+        simulate("--reporting", "150")
+
+
+def test_apportion_splits_exactly():
+    assert apportion(10, [1, 1, 1]) == [4, 3, 3]
+    assert sum(apportion(997, [0.5, 0.2, 0.3])) == 997
