@@ -127,3 +127,14 @@ def test_a_report_cannot_be_dated_in_the_future(day):
             kind="opened",
             at=datetime(2999, 3, 19, 7, tzinfo=ALMATY),
         )
+
+
+def test_a_station_without_a_ballot_in_the_election_reports_nothing(day, django_user_model):
+    from tests.factories import StationFactory
+
+    elsewhere = StationFactory(region=day.station.region)
+    cec = django_user_model.objects.create_user("cec")
+    staff_assign(user=cec, role="cec")
+    refused(
+        lambda: day.report("opened", "07:00", station=elsewhere, user=cec), "station", "no ballot"
+    )
