@@ -133,8 +133,10 @@ class TurnoutSeries:
 
 def turnout_series(election: Election) -> tuple[TurnoutSeries, list[TurnoutSeries]]:
     """The nation's and each region's turnout through the day, as the CEC publishes it."""
-    registered = dict(election_stations(election).values_list("pk", "registered_voters"))
-    region_of = dict(election_stations(election).values_list("pk", "region_id"))
+    stations = election_stations(election).values_list("pk", "registered_voters", "region_id")
+    registered, region_of = {}, {}
+    for pk, voters, region_id in stations:
+        registered[pk], region_of[pk] = voters, region_id
     sums: dict[tuple[int | None, str], list[int]] = {}
     reports = StationReport.objects.filter(
         election=election, kind__in=[Kind.TURNOUT, Kind.CLOSED], voters__isnull=False

@@ -52,6 +52,11 @@ def frozen_ballot(contest: Contest) -> FrozenBallot:
     return ballot
 
 
+def election_under_way() -> Election | None:
+    """The latest election whose day has begun: what the day's pages show by default."""
+    return Election.objects.exclude(status=Election.Status.SETUP).order_by("-date", "-pk").first()
+
+
 def election_counts(election: Election) -> dict[str, int]:
     """What an election holds, for command summaries and checks."""
     contests = election.contests.all()

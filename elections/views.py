@@ -3,8 +3,8 @@ from django.shortcuts import get_object_or_404, render
 
 from elections.charts import line_chart
 from elections.day import turnout_series
-from elections.models import Election, turnout_hours
-from elections.selectors import station_ballots
+from elections.models import turnout_hours
+from elections.selectors import election_under_way, station_ballots
 from stations.models import Station
 
 
@@ -15,14 +15,9 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "elections/station_detail.html", context)
 
 
-def public_election() -> Election | None:
-    """The election the public pages show: the latest one whose day has begun."""
-    return Election.objects.exclude(status=Election.Status.SETUP).order_by("-date", "-pk").first()
-
-
 def turnout(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """Turnout through the day, nationwide and per region, as the commission publishes it."""
-    election = public_election()
+    election = election_under_way()
     if election is None:
         raise Http404("No election has started yet.")
     nation, regions = turnout_series(election)

@@ -17,17 +17,16 @@ from elections import access
 from elections.day import ASTANA, day_overview
 from elections.forms import StationPickForm, StationReportForm
 from elections.models import Assignment, Election, StationReport
-from elections.selectors import protocol_progress
+from elections.selectors import election_under_way, protocol_progress
 from elections.services.day import station_report_submit
 from stations.models import Station
 
 
 def current_election(request: HttpRequest) -> Election | None:
     """The election named in ``?election=``, else the latest one past setup."""
-    elections = Election.objects.exclude(status=Election.Status.SETUP)
     if code := request.GET.get("election"):
-        return elections.filter(code=code).first()
-    return elections.order_by("-date", "-pk").first()
+        return Election.objects.exclude(status=Election.Status.SETUP).filter(code=code).first()
+    return election_under_way()
 
 
 @admin.register(StationReport)

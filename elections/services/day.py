@@ -15,7 +15,7 @@ from django.utils import timezone
 from config.errors import ApplicationError
 from elections import access
 from elections.models import ContestStation, Election, StationReport, turnout_hours
-from elections.services.protocols import NotAllowed, OutOfScope, StateConflict
+from elections.services.protocols import StateConflict, require_scope
 from stations.models import Station
 
 Kind = StationReport.Kind
@@ -60,10 +60,7 @@ def station_report_submit(
     decision: str = "",
 ) -> StationReport:
     """Record one report, after checking it against everything the station reported before."""
-    if not access.in_scope(user, station, access.VIEW):
-        raise OutOfScope(f"station: station {station.number} is not in your commission's area")
-    if not access.in_scope(user, station, access.ENTER):
-        raise NotAllowed(f"user: your role does not report for station {station.number}")
+    require_scope(user, station, access.ENTER, "report for")
     if kind not in NEEDS:
         _refuse("kind", f"{kind!r} is not a report; choose one of {', '.join(NEEDS)}")
     if election.status not in DURING[kind]:
@@ -115,9 +112,8 @@ def _check_order(
     needed = NEEDS[kind]
     if needed and needed not in done:
         _refuse("kind", f"{label} cannot be reported before {Kind(needed).label.lower()}")
-    for later in (Kind.CLOSED, Kind.COUNTING_STARTED):
-        if kind == Kind.TURNOUT and later in done:
-            _refuse("kind", f"turnout cannot be reported after {Kind(later).label.lower()}")
+    if kind == Kind.TURNOUT and Kind.CLOSED in done:
+        _refuse("kind", "turnout cannot be reported after closed")
     latest = max(earlier, key=lambda r: r.at, default=None)
     if latest is not None and at < latest.at:
         _refuse(

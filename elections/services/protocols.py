@@ -79,7 +79,7 @@ def protocol_submit_entry(
     *, station: Station, contest: Contest, user: AbstractBaseUser, data: EntryData
 ) -> Protocol:
     """Take a clerk's entry: the first of a round, or the blind second one that settles it."""
-    _require_scope(user, station, access.ENTER, "enter protocols for")
+    require_scope(user, station, access.ENTER, "enter protocols for")
     election = contest.election
     if election.status != Election.Status.COUNTING:
         raise StateConflict(
@@ -445,7 +445,8 @@ def protocol_decide_correction(
 # --- shared ----------------------------------------------------------------------------------
 
 
-def _require_scope(user, station: Station, roles: frozenset[str], doing: str) -> None:
+def require_scope(user, station: Station, roles: frozenset[str], doing: str) -> None:
+    """404 outside the user's area, 403 inside it when their role may not do this."""
     if not access.in_scope(user, station, access.VIEW):
         raise OutOfScope(
             f"station: station {station.region.code} {station.number} is not in your "
@@ -456,7 +457,7 @@ def _require_scope(user, station: Station, roles: frozenset[str], doing: str) ->
 
 
 def _lock_for_review(protocol: Protocol, user) -> Protocol:
-    _require_scope(user, protocol.station, access.REVIEW, "review protocols of")
+    require_scope(user, protocol.station, access.REVIEW, "review protocols of")
     return (
         Protocol.objects.select_for_update()
         .select_related("station", "contest__election")

@@ -10,6 +10,7 @@ from elections.services.day import ReportRefused, station_report_submit
 from elections.services.protocols import NotAllowed, OutOfScope, StateConflict
 from elections.services.staff import staff_assign
 from elections.services.structure import election_change_status
+from tests.factories import StationFactory
 
 ALMATY = ZoneInfo("Asia/Almaty")  # UTC+6 on 19 March 2023
 AQTOBE = ZoneInfo("Asia/Aqtobe")  # UTC+5
@@ -130,8 +131,6 @@ def test_a_report_cannot_be_dated_in_the_future(day):
 
 
 def test_a_station_without_a_ballot_in_the_election_reports_nothing(day, django_user_model):
-    from tests.factories import StationFactory
-
     elsewhere = StationFactory(region=day.station.region)
     cec = django_user_model.objects.create_user("cec")
     staff_assign(user=cec, role="cec")
