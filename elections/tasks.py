@@ -10,11 +10,12 @@ from elections.services.aggregation import (
     queued_key,
 )
 from elections.services.publication import (
-    protocol_publish,
+    PUBLICATION_QUEUED,
+    protocols_publish,
     queue_publication,
     unpublished_protocols,
 )
-from elections.services.snapshots import contest_snapshot_write, station_snapshot_write
+from elections.services.snapshots import contest_snapshot_write, station_snapshots_write
 
 
 @shared_task(
@@ -34,24 +35,29 @@ def aggregate_contest(contest_id: int) -> int:
 
 
 @shared_task(
-    name="elections.publish_protocol", autoretry_for=(Exception,), retry_backoff=True, max_retries=5
+    name="elections.publish_pending", autoretry_for=(Exception,), retry_backoff=True, max_retries=5
 )
-def publish_protocol(protocol_id: int) -> str | None:
-    """Publish an accepted protocol version and rewrite its station's file; returns the hash."""
-    publication = protocol_publish(protocol_id=protocol_id)
-    if publication is None:
-        return None
-    station_snapshot_write(protocol=publication.protocol)  # after the record is committed
-    return publication.sha256
+def publish_pending() -> int:
+    """Publish every accepted version not yet in the chain, then rewrite its stations' files.
+
+    Returns how many records it appended. Drains in batches, so one run serves a whole burst.
+    """
+    # Cleared before the run: an acceptance committed during the run queues the next one.
+    cache.delete(PUBLICATION_QUEUED)
+    published = 0
+    while batch := protocols_publish():
+        station_snapshots_write(publications=batch)  # after the records are committed
+        published += len(batch)
+    return published
 
 
 @shared_task(name="elections.sweep")
 def sweep() -> dict[str, int]:
     """Queue what a lost task left undone: unpublished acceptances and out-of-date tallies."""
-    protocol_ids = list(unpublished_protocols().values_list("pk", flat=True))
-    for protocol_id in protocol_ids:
-        queue_publication(protocol_id)
+    pending = unpublished_protocols().count()
+    if pending:
+        queue_publication()
     contest_ids = list(contests_needing_aggregation().values_list("pk", flat=True))
     for contest_id in contest_ids:
         queue_aggregation(contest_id)
-    return {"publications": len(protocol_ids), "aggregations": len(contest_ids)}
+    return {"publications": pending, "aggregations": len(contest_ids)}

@@ -483,7 +483,7 @@ def _move(protocol: Protocol, to: str, user, action: str, reason: str = "") -> N
     protocol.status = to
     # Only once the protocol is committed: a task must never see, or miss, uncommitted data.
     if to == Status.ACCEPTED:
-        transaction.on_commit(partial(queue_publication, protocol.pk))
+        transaction.on_commit(queue_publication)
     if to in (Status.ACCEPTED, Status.SUPERSEDED):
         transaction.on_commit(partial(queue_aggregation, protocol.contest_id))
 

@@ -5,10 +5,11 @@ import json
 import logging
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from elections.models import PROTOCOL_LINES, Protocol, Publication
+from elections.models import PROTOCOL_LINES, Protocol, ProtocolVote, Publication
 from elections.selectors import frozen_ballot
 
 logger = logging.getLogger(__name__)
@@ -34,83 +35,93 @@ def _scan_sha256(protocol: Protocol) -> str | None:
     return digest.hexdigest()
 
 
-def _votes(protocol: Protocol) -> list[dict[str, Any]]:
-    """The protocol's votes in ballot order, named from the contest's (cached) frozen ballot."""
-    counts = dict(protocol.votes.values_list("ballot_line_id", "votes"))
-    return [
-        {"position": line.position, "name": line.label, "votes": counts[line.pk]}
-        for line in frozen_ballot(protocol.contest).lines
-        if line.pk in counts
-    ]
+PUBLISH_BATCH = 500  # records appended per transaction; the chain's head is locked meanwhile
+PUBLICATION_QUEUED = "publication-queued"
+QUEUED_SECONDS = 60  # how long a queued run is trusted to come before another may be queued
 
 
-def protocol_publish(*, protocol_id: int) -> Publication | None:
-    """Publish an accepted protocol version once; a second call returns the same record.
+def protocols_publish(*, limit: int = PUBLISH_BATCH) -> list[Publication]:
+    """Append the oldest accepted versions not yet in the chain (at most ``limit``); returns them.
 
-    Returns None for a protocol that is not (or no longer) accepted and was never published.
+    Running it again publishes nothing twice: a version already in the chain is never pending.
     """
     for _ in range(3):  # two first records at once: the loser of the unique sequence retries
         try:
-            return _publish_once(protocol_id)
+            return _publish_pending(limit)
         except IntegrityError:
             continue
-    return _publish_once(protocol_id)
+    return _publish_pending(limit)
 
 
 @transaction.atomic
-def _publish_once(protocol_id: int) -> Publication | None:
-    existing = (
-        Publication.objects.select_related(
-            "protocol__station__region", "protocol__contest__election"
-        )
-        .filter(protocol_id=protocol_id)
-        .first()
-    )
-    if existing is not None:
-        return existing
-    protocol = Protocol.objects.select_related("station__region", "contest__election").get(
-        pk=protocol_id
-    )
-    if protocol.status not in (Protocol.Status.ACCEPTED, Protocol.Status.SUPERSEDED):
-        return None
-    # Lock the chain's head: publishers append one at a time.
+def _publish_pending(limit: int) -> list[Publication]:
+    # Lock the chain's head first, then read what is pending: publishers take turns, and each
+    # sees what the one before it committed.
     head = Publication.objects.select_for_update().order_by("-sequence").first()
-    replaces = (
-        Publication.objects.filter(protocol_id=protocol.supersedes_id)
-        .values_list("sha256", flat=True)
-        .first()
-        if protocol.supersedes_id
-        else None
+    protocols = list(
+        unpublished_protocols().select_related("station__region", "contest__election")[:limit]
     )
-    record = {
-        "sequence": head.sequence + 1 if head else 1,
-        "previous_sha256": head.sha256 if head else GENESIS,
-        "election": protocol.contest.election.code,
-        "contest": protocol.contest.code,
-        "region": protocol.station.region.code,
-        "station": protocol.station.number,
-        "version": protocol.version,
-        "replaces_sha256": replaces,
-        "reason": protocol.reason,
-        "lines": {name: getattr(protocol, name) for name in PROTOCOL_LINES},
-        "votes": _votes(protocol),
-        "scan_sha256": _scan_sha256(protocol),
-        "accepted_at": protocol.updated.isoformat(),
-        "published_at": timezone.now().isoformat(),
-    }
-    return Publication.objects.create(
-        sequence=record["sequence"], protocol=protocol, record=record, sha256=record_hash(record)
+    if not protocols:
+        return []
+    ids = [protocol.pk for protocol in protocols]
+    counts: dict[int, dict[int, int]] = {pk: {} for pk in ids}
+    rows = ProtocolVote.objects.filter(protocol_id__in=ids)
+    for protocol_id, line_id, votes in rows.values_list("protocol_id", "ballot_line_id", "votes"):
+        counts[protocol_id][line_id] = votes
+    # The hash of each replaced version: in the chain already, or earlier in this batch.
+    hashes = dict(
+        Publication.objects.filter(
+            protocol_id__in=[p.supersedes_id for p in protocols if p.supersedes_id]
+        ).values_list("protocol_id", "sha256")
     )
+    sequence, previous = (head.sequence, head.sha256) if head else (0, GENESIS)
+    published_at = timezone.now().isoformat()
+    publications = []
+    for protocol in protocols:
+        sequence += 1
+        record = {
+            "sequence": sequence,
+            "previous_sha256": previous,
+            "election": protocol.contest.election.code,
+            "contest": protocol.contest.code,
+            "region": protocol.station.region.code,
+            "station": protocol.station.number,
+            "version": protocol.version,
+            "replaces_sha256": hashes.get(protocol.supersedes_id),
+            "reason": protocol.reason,
+            "lines": {name: getattr(protocol, name) for name in PROTOCOL_LINES},
+            "votes": [
+                {
+                    "position": line.position,
+                    "name": line.label,
+                    "votes": counts[protocol.pk][line.pk],
+                }
+                for line in frozen_ballot(protocol.contest).lines
+                if line.pk in counts[protocol.pk]
+            ],
+            "scan_sha256": _scan_sha256(protocol),
+            "accepted_at": protocol.updated.isoformat(),
+            "published_at": published_at,
+        }
+        previous = hashes[protocol.pk] = record_hash(record)
+        publications.append(
+            Publication(sequence=sequence, protocol=protocol, record=record, sha256=previous)
+        )
+    return Publication.objects.bulk_create(publications)
 
 
-def queue_publication(protocol_id: int) -> None:
-    """After a commit: publish the protocol soon. If the broker is down, the sweep will."""
-    from elections.tasks import publish_protocol  # the tasks module imports this one
+def queue_publication() -> None:
+    """After a commit: publish what is pending soon, once for a whole burst of acceptances.
+
+    If the broker is down the protocol stays pending, and the beat's sweep queues it later.
+    """
+    from elections.tasks import publish_pending  # the tasks module imports this one
 
     try:
-        publish_protocol.delay(protocol_id)
+        if cache.add(PUBLICATION_QUEUED, 1, timeout=QUEUED_SECONDS):
+            publish_pending.delay()
     except Exception:  # noqa: BLE001 - the protocol is saved; the sweep publishes it later
-        logger.warning("could not queue the publication of protocol %s", protocol_id, exc_info=True)
+        logger.warning("could not queue publication", exc_info=True)
 
 
 def unpublished_protocols():

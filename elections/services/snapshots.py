@@ -17,7 +17,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Max
 from django.utils import timezone
 
-from elections.models import PROTOCOL_LINES, Contest, ContestTally, Protocol, Publication
+from elections.models import PROTOCOL_LINES, Contest, ContestTally, Publication
 from elections.selectors import contest_result
 
 
@@ -105,22 +105,35 @@ def _stations_csv(lines, publications) -> bytes:
     return out.getvalue().encode()
 
 
-def station_snapshot_write(*, protocol: Protocol) -> str:
-    """Write the station's file: its current published record in every contest of the election.
+def station_snapshots_write(*, publications: list[Publication]) -> list[str]:
+    """Rewrite the files of the stations these publications are for; returns the JSON paths.
 
-    ``results/<election>/stations/<region>-<number>.json`` and ``.csv``; rewritten whole on
-    each publication for the station, from the chain's own records.
+    ``results/<election>/stations/<region>-<number>.json`` and ``.csv``: the station's current
+    published record in every contest of the election, from the chain's own records. A station
+    whose contests were published together is written once.
     """
-    station, election = protocol.station, protocol.contest.election
-    current = Publication.objects.filter(
-        protocol__station=station, protocol__contest__election=election, protocol__is_active=True
-    ).order_by("record__contest")
-    base = f"results/{election.code}/stations/{station.region.code}-{station.number}"
-    records = [
-        dict(record, sha256=sha256) for record, sha256 in current.values_list("record", "sha256")
-    ]
-    _save(f"{base}.json", json.dumps({"election": election.code, "region": station.region.code,
-                                      "station": station.number, "results": records},
+    elections = {p.record["election"] for p in publications}
+    stations = {p.protocol.station_id for p in publications}
+    current = (
+        Publication.objects.filter(
+            protocol__station_id__in=stations,
+            protocol__contest__election__code__in=elections,
+            protocol__is_active=True,
+        )
+        .order_by("record__contest")
+        .values_list("record", "sha256")
+    )
+    files: dict[tuple[str, str, int], list[dict]] = {}
+    for record, sha256 in current:
+        key = (record["election"], record["region"], record["station"])
+        files.setdefault(key, []).append(dict(record, sha256=sha256))
+    return [_station_files(*key, records) for key, records in sorted(files.items())]
+
+
+def _station_files(election: str, region: str, number: int, records: list[dict]) -> str:
+    base = f"results/{election}/stations/{region}-{number}"
+    _save(f"{base}.json", json.dumps({"election": election, "region": region, "station": number,
+                                      "results": records},
                                      ensure_ascii=False, indent=1).encode())  # fmt: skip
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

@@ -10,19 +10,20 @@ from elections.services.protocols import (
     protocol_propose_correction,
     protocol_submit_entry,
 )
-from elections.services.publication import GENESIS, chain_problems, protocol_publish
+from elections.services.publication import GENESIS, chain_problems, protocols_publish
 from tests.elections.conftest import good_numbers
 
 pytestmark = pytest.mark.django_db
 
 
-def test_an_accepted_protocol_is_published_once_as_a_chained_record(night):
-    first = protocol_publish(protocol_id=night.accept(night.station).pk)
-    second = protocol_publish(
-        protocol_id=night.accept(night.neighbour, good_numbers(vote_1=300, vote_2=250)).pk
-    )
+def test_accepted_protocols_are_published_once_as_chained_records(night):
+    night.accept(night.station)
+    night.accept(night.neighbour, good_numbers(vote_1=300, vote_2=250))
 
-    assert protocol_publish(protocol_id=first.protocol_id) == first  # idempotent
+    first, second = protocols_publish()
+
+    assert protocols_publish() == []  # nothing is published twice
+    assert first.protocol.station == night.station  # in the order they were accepted
     assert (first.sequence, first.record["previous_sha256"]) == (1, GENESIS)
     assert (second.sequence, second.record["previous_sha256"]) == (2, first.sha256)
     record = first.record
@@ -40,17 +41,17 @@ def test_an_accepted_protocol_is_published_once_as_a_chained_record(night):
 
 
 def test_a_protocol_not_accepted_is_not_published(night):
-    protocol = protocol_submit_entry(
+    protocol_submit_entry(
         station=night.station, contest=night.contest, user=night.cec, data=good_numbers()
     )
 
-    assert protocol_publish(protocol_id=protocol.pk) is None
+    assert protocols_publish() == []
     assert not Publication.objects.exists()
 
 
 def test_a_correction_publishes_a_new_record_that_points_to_the_one_it_replaces(night):
     original = night.accept(night.station)
-    old = protocol_publish(protocol_id=original.pk)
+    [old] = protocols_publish()
     correction = protocol_propose_correction(
         protocol=original,
         user=night.cec,
@@ -59,8 +60,9 @@ def test_a_correction_publishes_a_new_record_that_points_to_the_one_it_replaces(
     )
     approved = protocol_decide_correction(correction=correction, user=night.cec2, approve=True)
 
-    new = protocol_publish(protocol_id=approved.pk)
+    [new] = protocols_publish()
 
+    assert new.protocol == approved
     assert (new.record["version"], new.record["replaces_sha256"], new.record["reason"]) == (
         2,
         old.sha256,
@@ -71,7 +73,8 @@ def test_a_correction_publishes_a_new_record_that_points_to_the_one_it_replaces(
 
 
 def test_a_tampered_record_or_an_unpublished_acceptance_fails_verification(night):
-    published = protocol_publish(protocol_id=night.accept(night.station).pk)
+    night.accept(night.station)
+    [published] = protocols_publish()
     night.accept(night.neighbour, good_numbers(vote_1=300, vote_2=250))  # its task never ran
 
     assert chain_problems()[-1].endswith("accepted but not published")
@@ -82,3 +85,28 @@ def test_a_tampered_record_or_an_unpublished_acceptance_fails_verification(night
     assert "publication #1: its record does not match its hash" in problems
     with pytest.raises(CommandError):
         call_command("verify_results")
+
+
+def test_a_correction_accepted_before_its_original_was_published_follows_it_in_one_batch(night):
+    original = night.accept(night.station)
+    correction = protocol_propose_correction(
+        protocol=original, user=night.cec, data=good_numbers(vote_1=390, vote_2=160), reason="typo"
+    )
+    protocol_decide_correction(correction=correction, user=night.cec2, approve=True)
+
+    old, new = protocols_publish()
+
+    assert (old.record["version"], new.record["version"]) == (1, 2)
+    assert new.record["replaces_sha256"] == old.sha256
+    assert chain_problems() == []
+
+
+def test_a_long_queue_is_published_in_batches_that_continue_the_chain(night):
+    night.accept(night.station)
+    night.accept(night.neighbour, good_numbers(vote_1=300, vote_2=250))
+
+    [first] = protocols_publish(limit=1)
+    [second] = protocols_publish(limit=1)
+
+    assert second.record["previous_sha256"] == first.sha256
+    assert chain_problems() == []
