@@ -1,5 +1,6 @@
 """Result protocols: each station's count for each contest, entered twice and checked."""
 
+import hashlib
 import secrets
 from pathlib import PurePath
 
@@ -82,6 +83,8 @@ class Protocol(ProtocolNumbers, Timestamped):
     warnings = models.JSONField(default=list, blank=True)  # [{code, field, message}]
     flags = models.JSONField(default=list, blank=True)  # quarantine flags, same shape
     explanation = models.TextField(_("explanation of the warnings"), blank=True)
+    # Of the agreed votes in ballot order: finds identical protocols with one indexed lookup.
+    votes_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -104,10 +107,20 @@ class Protocol(ProtocolNumbers, Timestamped):
                 fields=["station", "contest", "version"], name="protocol_version_unique"
             ),
         ]
-        indexes = [models.Index(fields=["contest", "status"], name="protocol_contest_status")]
+        indexes = [
+            models.Index(fields=["contest", "status"], name="protocol_contest_status"),
+            models.Index(
+                fields=["contest", "votes_fingerprint"], name="protocol_votes_fingerprint"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.contest} · station {self.station.number} · v{self.version}"
+
+    @staticmethod
+    def fingerprint(votes: list[int]) -> str:
+        """The fingerprint of a vote vector in ballot order."""
+        return hashlib.sha256(",".join(map(str, votes)).encode()).hexdigest()
 
     @property
     def quarantined(self) -> bool:

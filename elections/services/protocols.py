@@ -39,7 +39,7 @@ Status = Protocol.Status
 # What an entry may change on the protocol row; saving only these keeps the UPDATE small.
 SAVED_ON_ENTRY = [
     *PROTOCOL_LINES, "status", "cycle", "scan", "remarks", "warnings", "flags", "explanation",
-    "updated",
+    "votes_fingerprint", "updated",
 ]  # fmt: skip
 
 
@@ -103,11 +103,10 @@ def protocol_submit_entry(
         .order_by()
         .first()
     )
-    if protocol is not None:
-        protocol.station, protocol.contest = station, contest  # already loaded: no re-fetch
     if protocol is None:
-        protocol = _first_protocol(station, contest, user, data)
-    elif protocol.status == Status.RETURNED:
+        return _first_protocol(station, contest, user, data)  # created whole: nothing to update
+    protocol.station, protocol.contest = station, contest  # already loaded: no re-fetch
+    if protocol.status == Status.RETURNED:
         protocol.cycle += 1
         _save_entry(protocol, user, 1, data)
         _move(protocol, Status.AWAITING_SECOND, user, "first entry")
@@ -191,7 +190,11 @@ def _first_protocol(station: Station, contest: Contest, user, data: EntryData) -
     # No savepoint: on a conflict the error leaves the whole transaction, which rolls back.
     try:
         protocol = Protocol.objects.create(
-            station=station, contest=contest, status=Status.AWAITING_SECOND
+            station=station,
+            contest=contest,
+            status=Status.AWAITING_SECOND,
+            scan=data.scan or "",
+            remarks=data.remarks,
         )
     except IntegrityError as exc:  # another clerk's first entry was saved a moment earlier
         raise StateConflict(
@@ -259,10 +262,13 @@ def _agree(
         protocol.votes.all().delete()
     for name, value in numbers.items():
         setattr(protocol, name, value)
-    ProtocolVote.objects.bulk_create(
+    protocol.votes_fingerprint = Protocol.fingerprint(votes)
+    agreed = ProtocolVote.objects.bulk_create(
         ProtocolVote(protocol=protocol, ballot_line=line, votes=count)
         for line, count in zip(lines, votes, strict=True)
     )
+    # What readers of protocol.votes get in this request, without reading them back.
+    protocol._prefetched_objects_cache = {"votes": agreed}
     election = protocol.contest.election
     protocol.warnings = [f.as_dict() for f in _warnings(numbers, protocol.station, election)]
     protocol.flags = [
@@ -283,20 +289,18 @@ def _identical_neighbours(protocol: Protocol, votes: list[int]) -> list[str]:
     """Station numbers in the same district whose standing votes equal these, line by line."""
     if not any(votes):
         return []
-    vectors: dict[int, list[int]] = {}
-    numbers: dict[int, int] = {}
-    neighbours = ProtocolVote.objects.filter(
-        protocol__contest=protocol.contest,
-        protocol__is_active=True,
-        protocol__status__in=[Status.ACCEPTED, Status.REVIEW],
-        protocol__station__district_id=protocol.station.district_id,
-    ).exclude(protocol=protocol)
-    for protocol_id, number, count in neighbours.order_by("ballot_line__position").values_list(
-        "protocol_id", "protocol__station__number", "votes"
-    ):
-        vectors.setdefault(protocol_id, []).append(count)
-        numbers[protocol_id] = number
-    return [str(numbers[pid]) for pid, vector in vectors.items() if vector == votes]
+    twins = (
+        Protocol.objects.filter(
+            contest=protocol.contest,
+            votes_fingerprint=protocol.votes_fingerprint,
+            is_active=True,
+            status__in=[Status.ACCEPTED, Status.REVIEW],
+            station__district_id=protocol.station.district_id,
+        )
+        .exclude(pk=protocol.pk)
+        .order_by("station__number")
+    )
+    return [str(number) for number in twins.values_list("station__number", flat=True)]
 
 
 # --- supervisors -----------------------------------------------------------------------------
@@ -405,6 +409,7 @@ def protocol_propose_correction(
         proposed_by=user,
         reason=reason.strip(),
         scan=data.scan or protocol.scan,
+        votes_fingerprint=Protocol.fingerprint(data.vote_list),
         **data.numbers,
     )
     ProtocolVote.objects.bulk_create(
