@@ -1,7 +1,8 @@
 """Benchmark: the simulated election night on Postgres, with a real Celery worker on Redis.
 
 Loads the reference election into a fresh database, starts one worker (as docker-compose does),
-and runs `simulate_election_night --reporting BENCH_REPORTING` (default 100: every station's
+and runs `simulate_election_night --reporting BENCH_REPORTING --jobs BENCH_JOBS` (default 100
+and 3: every station's
 protocols, ≈ 50,000, each entered twice, accepted, published and aggregated). Prints the time
 of the day, the night and the wait for the worker to publish the rest.
 """
@@ -16,6 +17,7 @@ from bench.common import ROOT, django_on_fresh_postgres, load_reference_election
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 REPORTING = os.environ.get("BENCH_REPORTING", "100")
+JOBS = os.environ.get("BENCH_JOBS", "3")  # simulate_election_night --jobs
 
 
 def main() -> None:
@@ -33,7 +35,9 @@ def main() -> None:
         time.sleep(5)  # the worker connects to the broker
         out = StringIO()
         started = time.perf_counter()
-        call_command("simulate_election_night", "--reporting", REPORTING, stdout=out)
+        call_command(
+            "simulate_election_night", "--reporting", REPORTING, "--jobs", JOBS, stdout=out
+        )
         elapsed = time.perf_counter() - started
     finally:
         worker.terminate()
@@ -43,7 +47,7 @@ def main() -> None:
     print(summary[-1] if summary else out.getvalue()[-2000:])
     print(
         f"| simulated night, {REPORTING} % of stations: day reports, double entry, acceptance, "
-        f"publication and aggregation; Postgres, Redis, 1 worker | all ≈ 50,000 in < 15 min | "
+        f"publication and aggregation; {JOBS} jobs, Postgres, Redis, 1 worker | all ≈ 50,000 in < 15 min | "
         f"{accepted:,} protocols accepted, {Publication.objects.count():,} published in "
         f"{elapsed / 60:.1f} min |"
     )

@@ -6,13 +6,17 @@ draw is seeded per station and contest, so a run can stop anywhere and a later r
 seed continues it: what is already reported or accepted is left as it is.
 """
 
+import contextvars
 import random
+import threading
 import time as clock
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import connections
 
 from elections.day import election_stations
 from elections.models import (
@@ -81,8 +85,12 @@ def simulation_staff() -> Staff:
 
 
 class Night:
-    def __init__(self, election: Election, *, seed: int, progress: Progress, speed: float = 0):
+    def __init__(
+        self, election: Election, *, seed: int, progress: Progress, speed: float = 0, jobs: int = 1
+    ):
         self.election = election
+        self.jobs = jobs  # stations worked on at once, each by its own thread and connection
+        self._lock = threading.Lock()
         self.seed = seed
         self.progress = progress
         self.speed = speed  # simulated minutes per real second in the day; 0: no pacing
@@ -131,18 +139,51 @@ class Night:
         first = events[0][1] if events else None
         real_start = clock.perf_counter()
         step = max(len(events) // 20, 1)
-        for number, (station, at, kind, hour, voters, decision) in enumerate(events, 1):
-            if self.speed and first is not None:
-                due = (at - first).total_seconds() / 60 / self.speed
-                if (wait := due - (clock.perf_counter() - real_start)) > 0:
-                    clock.sleep(wait)
-            station_report_submit(
-                election=self.election, station=station, user=self.staff.reporter, kind=kind,
-                at=at, hour=hour, voters=voters, decision=decision,
-            )  # fmt: skip
-            self.summary.reports += 1
-            if number % step == 0 or number == len(events):
-                self.progress(f"day: {number:,} of {len(events):,} reports ({at:%H:%M} UTC)")
+        done = 0
+
+        def report(mine: list) -> None:
+            nonlocal done
+            for station, at, kind, hour, voters, decision in mine:
+                if self.speed and first is not None:
+                    due = (at - first).total_seconds() / 60 / self.speed
+                    if (wait := due - (clock.perf_counter() - real_start)) > 0:
+                        clock.sleep(wait)
+                station_report_submit(
+                    election=self.election, station=station, user=self.staff.reporter,
+                    kind=kind, at=at, hour=hour, voters=voters, decision=decision,
+                )  # fmt: skip
+                with self._lock:
+                    self.summary.reports += 1
+                    done += 1
+                    if done % step == 0 or done == len(events):
+                        self.progress(f"day: {done:,} of {len(events):,} reports ({at:%H:%M} UTC)")
+
+        # Split by station, so that each station's reports stay in their order.
+        self._in_parallel(report, events, key=lambda event: event[0].pk)
+
+    def _in_parallel(self, work: Callable[[list], None], items: list, key=lambda item: item):
+        """Run ``work`` on ``jobs`` shares of ``items`` at once, split by ``key`` modulo jobs.
+
+        Each share runs in its own thread with its own database connection (and in the caller's
+        context, so that deferred aggregations are collected for the caller).
+        """
+        shares: list[list] = [[] for _ in range(self.jobs)]
+        for item in items:
+            shares[key(item) % self.jobs].append(item)
+        if self.jobs == 1:
+            work(shares[0])
+            return
+
+        def run(share: list) -> None:
+            try:
+                work(share)
+            finally:
+                connections.close_all()  # this thread's own connections
+
+        with ThreadPoolExecutor(self.jobs) as pool:
+            futures = [pool.submit(contextvars.copy_context().run, run, share) for share in shares]
+            for future in futures:
+                future.result()  # re-raises what failed in a thread
 
     def _day_of(self, station: Station) -> list[tuple]:
         """The station's day: (station, at, kind, hour, voters, decision) in order."""
@@ -201,15 +242,21 @@ class Night:
         )
         expected = sum(len(coverage.get(s.pk, [])) for s in chosen)
         done = 0
+
+        def count(stations: list[Station]) -> None:
+            nonlocal done
+            for station in stations:
+                for contest_id in sorted(coverage.get(station.pk, [])):
+                    existing = states.get((station.pk, contest_id))
+                    self._protocol(station, contests[contest_id], existing)
+                    with self._lock:
+                        done += 1
+                if station.pk not in counted:
+                    self._counting_finished(station)
+
         for start in range(0, len(chosen), WAVE):
             with aggregations_deferred():
-                for station in chosen[start : start + WAVE]:
-                    for contest_id in sorted(coverage.get(station.pk, [])):
-                        existing = states.get((station.pk, contest_id))
-                        self._protocol(station, contests[contest_id], existing)
-                        done += 1
-                    if station.pk not in counted:
-                        self._counting_finished(station)
+                self._in_parallel(count, chosen[start : start + WAVE], key=lambda s: s.pk)
             rate = done / (clock.perf_counter() - started)
             self.progress(
                 f"night: {min(start + WAVE, len(chosen)):,} of {len(chosen):,} stations, "
@@ -227,7 +274,8 @@ class Night:
             election=self.election, station=station, user=self.staff.reporter,
             kind=Kind.COUNTING_FINISHED, at=closes + timedelta(minutes=rng.randint(60, 300)),
         )  # fmt: skip
-        self.summary.reports += 1
+        with self._lock:
+            self.summary.reports += 1
 
     def _protocol(self, station: Station, contest, existing: Protocol | None) -> None:
         if existing is not None and existing.status in (Status.ACCEPTED, Status.SUPERSEDED):
@@ -251,20 +299,23 @@ class Night:
                 station=station, contest=contest, user=second,
                 data=entry.EntryData(numbers=numbers, votes=typed, explanation=explanation),
             )  # fmt: skip
-        self.summary.protocols += 1
+        with self._lock:
+            self.summary.protocols += 1
         supervisor, _ = self.staff.supervisors
         if protocol.status == Status.MISMATCH:
             differing = entry.entry_differences(*protocol.entries.filter(cycle=protocol.cycle))
             protocol = entry.protocol_resolve(
                 protocol=protocol, user=supervisor, choices=dict.fromkeys(differing, 1)
             )
-            self.summary.mismatches_resolved += 1
+            with self._lock:
+                self.summary.mismatches_resolved += 1
         if protocol.status == Status.REVIEW:
             protocol = entry.protocol_accept(
                 protocol=protocol, user=supervisor,
                 comment="Checked against the signed protocol and the commission's minutes.",
             )  # fmt: skip
-            self.summary.reviewed += 1
+            with self._lock:
+                self.summary.reviewed += 1
 
     def figures(
         self, station: Station, lines: list[BallotLine], rng: random.Random

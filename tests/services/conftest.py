@@ -84,9 +84,13 @@ def celery_worker(django_db_setup, django_db_blocker):
 
 def _worker_is_idle() -> bool:
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    if broker.llen("celery"):
+    try:
+        if broker.llen("celery"):
+            return False
+        active = app.control.inspect(timeout=1).active() or {}
+    except (redis.ConnectionError, ConnectionError):
+        # A test restarted Redis: the pooled control connection is stale; the next try reconnects.
         return False
-    active = app.control.inspect(timeout=1).active() or {}
     return not any(active.values())
 
 

@@ -31,10 +31,17 @@ class Command(BaseCommand):
             "--speed", type=float, default=0,
             help="pace the day at N simulated minutes per second (default 0: no pacing)",
         )  # fmt: skip
+        parser.add_argument(
+            "--jobs", type=int, default=1,
+            help="stations worked on at once, each by its own database connection (default 1; "
+            "2–4 on PostgreSQL, where entries wait on the server)",
+        )  # fmt: skip
 
     def handle(self, *args, **options) -> None:
         if not 0 <= options["reporting"] <= 100:
             raise CommandError("--reporting: give a percentage from 0 to 100")
+        if not 1 <= options["jobs"] <= 16:
+            raise CommandError("--jobs: give a number from 1 to 16")
         election = Election.objects.filter(code=options["election"]).first()
         if election is None:
             raise CommandError(
@@ -44,7 +51,11 @@ class Command(BaseCommand):
         if election.status == Election.Status.CERTIFIED:
             raise CommandError(f"--election: {election} is certified; nothing to simulate")
         night = Night(
-            election, seed=options["seed"], speed=options["speed"], progress=self.stdout.write
+            election,
+            seed=options["seed"],
+            speed=options["speed"],
+            jobs=options["jobs"],
+            progress=self.stdout.write,
         )
         night.run_day()
         night.run_night(options["reporting"])
