@@ -1,10 +1,10 @@
 """Benchmark: the simulated election night on Postgres, with a real Celery worker on Redis.
 
 Loads the reference election into a fresh database, starts one worker (as docker-compose does),
-and runs `simulate_election_night --reporting BENCH_REPORTING --jobs BENCH_JOBS` (default 100
-and 3: every station's
-protocols, ≈ 50,000, each entered twice, accepted, published and aggregated). Prints the time
-of the day, the night and the wait for the worker to publish the rest.
+and runs `simulate_election_night --reporting BENCH_REPORTING --jobs BENCH_JOBS` (defaults 100
+and 3: every station's protocols, ≈ 50,000, each entered twice, accepted, published and
+aggregated). Prints the time of the day, the night and the wait for the worker to publish the
+rest.
 """
 
 import os
