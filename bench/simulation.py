@@ -47,7 +47,8 @@ def main() -> None:
     print(summary[-1] if summary else out.getvalue()[-2000:])
     print(
         f"| simulated night, {REPORTING} % of stations: day reports, double entry, acceptance, "
-        f"publication and aggregation; {JOBS} jobs, Postgres, Redis, 1 worker | all ≈ 50,000 in < 15 min | "
+        f"publication and aggregation; {JOBS} jobs, Postgres, Redis, 1 worker | "
+        f"all ≈ 50,000 in < 15 min | "
         f"{accepted:,} protocols accepted, {Publication.objects.count():,} published in "
         f"{elapsed / 60:.1f} min |"
     )

@@ -38,7 +38,7 @@ def aggregate_contest(contest_id: int) -> int:
     name="elections.publish_pending", autoretry_for=(Exception,), retry_backoff=True, max_retries=5
 )
 def publish_pending() -> int:
-    """Publish every accepted version not yet in the chain, then rewrite its stations' files.
+    """Publish every accepted version not yet in the chain; then its stations' files and totals.
 
     Returns how many records it appended. Drains in batches, so one run serves a whole burst.
     """
@@ -47,6 +47,8 @@ def publish_pending() -> int:
     published = 0
     while batch := protocols_publish():
         station_snapshots_write(publications=batch)  # after the records are committed
+        for contest_id in sorted({publication.protocol.contest_id for publication in batch}):
+            queue_aggregation(contest_id)  # the totals count published versions only
         published += len(batch)
     return published
 
@@ -55,9 +57,9 @@ def publish_pending() -> int:
 def sweep() -> dict[str, int]:
     """Queue what a lost task left undone: unpublished acceptances and out-of-date tallies."""
     pending = unpublished_protocols().count()
+    contest_ids = list(contests_needing_aggregation().values_list("pk", flat=True))
     if pending:
         queue_publication()
-    contest_ids = list(contests_needing_aggregation().values_list("pk", flat=True))
     for contest_id in contest_ids:
         queue_aggregation(contest_id)
     return {"publications": pending, "aggregations": len(contest_ids)}

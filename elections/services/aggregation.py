@@ -1,9 +1,10 @@
 """Aggregation: a contest's totals per district, region and nation, by SQL GROUP BY.
 
-Only accepted, current protocols count; a protocol in review (warnings or quarantine flags), a
-mismatch, a returned one or a superseded version never does. A run rebuilds the contest's
-tallies from scratch in one transaction, holding the contest's row lock, so two runs at once
-queue one behind the other and both leave the same, right totals.
+Only accepted, current protocols that are published count (publication queues the run), so the
+totals are the sums of records anyone can download; a protocol in review (warnings or
+quarantine flags), a mismatch, a returned one or a superseded version never does. A run
+rebuilds the contest's tallies from scratch in one transaction, holding the contest's row lock,
+so two runs at once queue one behind the other and both leave the same, right totals.
 """
 
 import logging
@@ -67,7 +68,10 @@ def totals_for(contest_ids: Iterable[int]) -> dict[int, dict[str, AreaTotals]]:
     """
     ids = list(contest_ids)
     accepted = Protocol.objects.filter(
-        contest_id__in=ids, is_active=True, status=Protocol.Status.ACCEPTED
+        contest_id__in=ids,
+        is_active=True,
+        status=Protocol.Status.ACCEPTED,
+        publication__isnull=False,
     )
     current = Protocol.objects.filter(contest_id__in=ids, is_active=True)
     expected = ContestStation.objects.filter(contest_id__in=ids)

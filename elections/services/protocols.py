@@ -7,7 +7,6 @@ correction is a new version that a second supervisor approves.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
@@ -29,7 +28,6 @@ from elections.models import (
 )
 from elections.selectors import frozen_ballot
 from elections.services import protocol_checks as checks
-from elections.services.aggregation import queue_aggregation
 from elections.services.publication import queue_publication
 from stations.models import Station
 
@@ -487,10 +485,9 @@ def _move(protocol: Protocol, to: str, user, action: str, reason: str = "") -> N
     _record(protocol, user, action, protocol.status, to, reason)
     protocol.status = to
     # Only once the protocol is committed: a task must never see, or miss, uncommitted data.
+    # Publication then queues the totals: they count published versions only.
     if to == Status.ACCEPTED:
         transaction.on_commit(queue_publication)
-    if to in (Status.ACCEPTED, Status.SUPERSEDED):
-        transaction.on_commit(partial(queue_aggregation, protocol.contest_id))
 
 
 def _record(

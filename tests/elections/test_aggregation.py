@@ -12,6 +12,7 @@ from elections.services.protocols import (
     protocol_propose_correction,
     protocol_submit_entry,
 )
+from elections.services.publication import protocols_publish
 from elections.services.structure import ballot_lines_set
 from elections.tasks import sweep
 from tests.elections.conftest import good_numbers
@@ -22,6 +23,12 @@ pytestmark = pytest.mark.django_db
 
 def nation(night) -> ContestTally:
     return ContestTally.objects.get(contest=night.contest, area="nation")
+
+
+def publish_and_total(night) -> None:
+    """What the worker does after acceptances: publish them, then total the published."""
+    protocols_publish()
+    contest_aggregate(contest_id=night.contest.pk)
 
 
 def votes(tally: ContestTally) -> list[int]:
@@ -35,7 +42,7 @@ def test_an_acceptance_queues_the_aggregation_after_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         night.accept(night.station)
 
-    assert len(callbacks) == 2  # publish the protocol, re-aggregate its contest
+    assert len(callbacks) == 1  # publish the protocol, which then re-aggregates its contest
     tally = nation(night)
     assert (tally.stations_expected, tally.stations_reporting, tally.stations_accepted) == (3, 1, 1)
     assert (tally.l1_voters, tally.l7_valid) == (1000, 590)
@@ -47,7 +54,7 @@ def test_totals_are_sums_per_district_region_and_nation(night):
     night.accept(night.neighbour, good_numbers(vote_1=300, vote_2=250))
     night.accept(night.other_station, good_numbers(vote_1=100, vote_2=450))
 
-    contest_aggregate(contest_id=night.contest.pk)
+    publish_and_total(night)
 
     assert votes(nation(night)) == [800, 850, 120]
     karaganda = ContestTally.objects.get(
@@ -70,7 +77,7 @@ def test_protocols_not_accepted_are_not_counted(night):
     flagged.explanation = "many voters added on the day"
     night.accept(night.other_station, flagged)  # turnout 98 %: quarantined
 
-    contest_aggregate(contest_id=night.contest.pk)
+    publish_and_total(night)
 
     tally = nation(night)
     assert (tally.stations_reporting, tally.stations_accepted, tally.stations_quarantined) == (
@@ -91,17 +98,27 @@ def test_the_totals_follow_a_correction(night):
     )
     protocol_decide_correction(correction=correction, user=night.supervisor2, approve=True)
 
-    contest_aggregate(contest_id=night.contest.pk)
+    publish_and_total(night)
 
     assert votes(nation(night)) == [390, 160, 40]
 
 
+def test_an_accepted_protocol_counts_once_it_is_published(night):
+    night.accept(night.station)
+    contest_aggregate(contest_id=night.contest.pk)  # its publication has not run yet
+    assert nation(night).stations_accepted == 0
+
+    publish_and_total(night)
+
+    assert nation(night).stations_accepted == 1 and votes(nation(night)) == [400, 150, 40]
+
+
 def test_running_twice_gives_the_same_totals(night):
     night.accept(night.station)
-    contest_aggregate(contest_id=night.contest.pk)
+    publish_and_total(night)
     first = [(t.area, t.l7_valid, votes(t)) for t in ContestTally.objects.order_by("area")]
 
-    contest_aggregate(contest_id=night.contest.pk)
+    publish_and_total(night)
 
     assert [(t.area, t.l7_valid, votes(t)) for t in ContestTally.objects.order_by("area")] == first
 
@@ -136,7 +153,7 @@ def test_verify_results_passes_on_true_totals_and_fails_on_tampered_ones(night):
 def test_a_single_member_result_names_the_leader_provisionally(night):
     night.accept(night.station)
     night.accept(night.neighbour, good_numbers(vote_1=100, vote_2=450))
-    contest_aggregate(contest_id=night.contest.pk)
+    publish_and_total(night)
 
     result = contest_result(night.contest)
 
@@ -146,7 +163,7 @@ def test_a_single_member_result_names_the_leader_provisionally(night):
 
 def test_against_all_leading_elects_nobody_under_the_default_rule(night):
     night.accept(night.station, good_numbers(vote_1=100, vote_2=90, vote_3=400))
-    contest_aggregate(contest_id=night.contest.pk)
+    publish_and_total(night)
 
     outcome = contest_result(night.contest).outcome
 
