@@ -10,15 +10,12 @@ are never rewritten, only the pointer moves, so a cached copy is never half new.
 import csv
 import io
 import json
-from dataclasses import asdict
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Max
-from django.utils import timezone
 
-from elections.models import PROTOCOL_LINES, Contest, ContestTally, Publication
-from elections.selectors import contest_result
+from elections.models import PROTOCOL_LINES, Contest, Publication
+from elections.open_data import contest_csv, contest_document, contest_records
 
 
 def _folder(contest: Contest) -> str:
@@ -34,75 +31,17 @@ def _save(path: str, content: bytes) -> None:
 def contest_snapshot_write(*, contest_id: int) -> str:
     """Write the contest's snapshot files and move its pointer; returns the pointer's path."""
     contest = Contest.objects.select_related("election").get(pk=contest_id)
-    lines = list(contest.ballot_lines.select_related("party", "candidate"))
-    position = {str(line.pk): line.position for line in lines}
-    # Plain (record, hash) pairs: at 10,000 stations building model instances costs seconds.
-    publications = list(
-        Publication.objects.filter(protocol__contest=contest, protocol__is_active=True)
-        .order_by("record__region", "record__station")
-        .values_list("record", "sha256")
-    )
-    up_to = Publication.objects.aggregate(last=Max("sequence"))["last"] or 0
-    result = contest_result(contest)
-    document = {
-        "election": contest.election.code,
-        "contest": {
-            "code": contest.code,
-            "name": contest.name,
-            "body": contest.body,
-            "kind": contest.kind,
-            "seats": contest.seats,
-            "threshold_percent": str(contest.threshold_percent),
-            "seat_method": contest.seat_method,
-        },  # fmt: skip
-        "provisional": result.provisional if result else True,
-        "publications_up_to": up_to,
-        "generated_at": timezone.now().isoformat(),
-        "ballot": [{"position": line.position, "name": line.label} for line in lines],
-        "totals": [
-            {
-                "area": tally.area,
-                "level": tally.level,
-                "stations_expected": tally.stations_expected,
-                "stations_reporting": tally.stations_reporting,
-                "stations_accepted": tally.stations_accepted,
-                "stations_quarantined": tally.stations_quarantined,
-                "turnout_percent": str(tally.turnout_percent() or ""),
-                "lines": tally.numbers(),
-                "votes": {str(position[line]): votes for line, votes in tally.votes.items()},
-            }
-            for tally in ContestTally.objects.filter(contest=contest).order_by("level", "area")
-        ],
-        "seats": [asdict(row) | {"percent": str(row.percent)} for row in result.seats]
-        if result and result.seats
-        else None,
-        "outcome": asdict(result.outcome) if result and result.outcome else None,
-        "stations": [dict(record, sha256=sha256) for record, sha256 in publications],
-    }
+    publications = contest_records(contest)
+    document = contest_document(contest, publications)
+    up_to = document["publications_up_to"]
     folder = _folder(contest)
     json_path, csv_path = f"{folder}/{up_to}/contest.json", f"{folder}/{up_to}/stations.csv"
     _save(json_path, json.dumps(document, ensure_ascii=False, indent=1).encode())
-    _save(csv_path, _stations_csv(lines, publications))
+    _save(csv_path, contest_csv(contest, publications))
     pointer = {"publications_up_to": up_to, "json": json_path, "csv": csv_path,
                "written": document["generated_at"]}  # fmt: skip
     _save(f"{folder}/current.json", json.dumps(pointer).encode())
     return f"{folder}/current.json"
-
-
-def _stations_csv(lines, publications) -> bytes:
-    """One row per station: every protocol line, every ballot line's votes, the record's hash."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["region", "station", "version", *PROTOCOL_LINES,
-                     *[f"{line.position}. {line.label}" for line in lines], "sha256"])  # fmt: skip
-    for record, sha256 in publications:
-        votes = {item["position"]: item["votes"] for item in record["votes"]}
-        writer.writerow(
-            [record["region"], record["station"], record["version"],
-             *[record["lines"][name] for name in PROTOCOL_LINES],
-             *[votes.get(line.position, 0) for line in lines], sha256]
-        )  # fmt: skip
-    return out.getvalue().encode()
 
 
 def station_snapshots_write(*, publications: list[Publication]) -> list[str]:

@@ -1,0 +1,161 @@
+"""The public results site: published figures only, from the election down to each station."""
+
+import csv
+import hashlib
+import io
+import json
+
+import pytest
+from django.test import Client
+
+from elections.models import ContestTally, Publication
+from elections.services.aggregation import contest_aggregate
+from elections.services.publication import protocols_publish
+from elections.services.structure import ballot_lines_set, election_change_status
+from tests.elections.conftest import good_numbers
+from tests.factories import PartyFactory, PartyListContestFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def publish(night) -> None:
+    """What the worker does after acceptances: publish them, then total what is published."""
+    protocols_publish()
+    contest_aggregate(contest_id=night.contest.pk)
+
+
+@pytest.fixture
+def counted(night):
+    night.accept(night.station)
+    night.accept(night.neighbour, good_numbers(vote_1=300, vote_2=250))
+    publish(night)
+    return night
+
+
+def page(url: str, **headers) -> str:
+    response = Client().get(url, **headers)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def test_results_lead_to_the_election_under_way(night):
+    response = Client().get("/results/")
+    assert response.status_code == 302 and response["Location"] == "/results/night/"
+
+
+def test_a_contest_with_nothing_published_says_so(night):
+    night.accept(night.station)  # accepted, but its publication has not run
+
+    html = page("/results/night/")
+
+    assert "0 of 3 stations" in html
+    assert "Nothing has been published for this contest yet." in html
+    assert "Aigerim" not in html  # no figure from an unpublished protocol
+    station = page("/results/night/stations/KAR-101/")
+    assert "Nothing has been published for this contest at this station yet." in station
+
+
+def test_the_home_page_shows_the_headline_with_a_bar_chart(counted):
+    html = page("/results/night/")
+
+    assert "2 of 3 stations" in html
+    assert "Turnout <strong>60.00 %</strong>" in html  # 1,200 of 2,000 on the lists
+    assert "<svg" in html and "Aigerim Sadykova 59.32%" in html  # 700 of 1,180 valid
+    assert 'href="/results/night/regions/KAR/"' in html
+
+
+def test_the_drill_down_goes_from_the_contest_to_a_station(counted):
+    contest = page(f"/results/night/contests/{counted.contest.code}/")
+    region_url = f"/results/night/contests/{counted.contest.code}/regions/KAR/"
+    assert f'href="{region_url}"' in contest
+    assert "By region" in contest
+
+    region = page(region_url)
+    district_id = counted.station.district_id
+    district_url = f"/results/night/contests/{counted.contest.code}/districts/{district_id}/"
+    assert f'href="{district_url}"' in region
+    assert "2 / 2" in region  # both Karaganda stations published
+
+    district = page(district_url)
+    assert 'href="/results/night/stations/KAR-101/"' in district
+    assert "400<br>" in district and "300<br>" in district  # each station's votes
+
+    station = page("/results/night/stations/KAR-101/")
+    publication = Publication.objects.get(protocol__station=counted.station)
+    assert publication.sha256 in station
+    assert "L1 voters on the list" in station and ">1000<" in station
+    assert "1 published version" in station
+
+
+def test_a_region_not_reached_by_a_contest_is_a_404(counted):
+    response = Client().get(f"/results/night/contests/{counted.contest.code}/regions/ZZZ/")
+    assert response.status_code == 404
+    assert Client().get("/results/nowhere/").status_code == 404
+    assert Client().get("/results/night/stations/KAR-999/").status_code == 404
+
+
+def test_the_contest_csv_has_a_row_per_station_whose_sums_equal_the_totals(counted):
+    response = Client().get(f"/results/night/contests/{counted.contest.code}.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+
+    assert rows[0] == [
+        "election", "contest", "region", "station", "version", "l1_voters", "l2_received",
+        "l3_issued", "l3a_mobile", "l3b_absentee", "l4_cancelled", "l5_found", "l6_invalid",
+        "l7_valid", "1. Aigerim Sadykova", "2. Bolat Omarov", "3. Against all", "sha256",
+    ]  # fmt: skip
+    publication = Publication.objects.get(protocol__station=counted.station)
+    assert rows[1] == [
+        "night", counted.contest.code, "KAR", "101", "1", "1000", "1000", "600", "20", "5",
+        "400", "600", "10", "590", "400", "150", "40", publication.sha256,
+    ]  # fmt: skip
+    nation = ContestTally.objects.get(contest=counted.contest, area="nation")
+    for column, line in zip(rows[0][14:17], counted.lines, strict=True):
+        index = rows[0].index(column)
+        assert sum(int(row[index]) for row in rows[1:]) == nation.votes[str(line.pk)]
+
+
+def test_the_election_csv_and_the_chain_download(counted):
+    response = Client().get("/results/night/stations.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][-4:] == ["line_1", "line_2", "line_3", "sha256"]
+    assert len(rows) == 3
+
+    response = Client().get("/results/chain.jsonl")
+    items = [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
+    previous = "0" * 64
+    for item in items:  # the check the open-data page teaches
+        canonical = json.dumps(
+            item["record"], sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+        assert hashlib.sha256(canonical.encode()).hexdigest() == item["sha256"]
+        assert item["record"]["previous_sha256"] == previous
+        previous = item["sha256"]
+    assert len(items) == 2
+    assert Client().get("/results/chain.jsonl?after=x").status_code == 400
+    assert page("/results/night/open-data/").count("sha256") >= 2
+
+
+def test_the_contest_json_holds_the_totals_and_every_record(counted):
+    document = Client().get(f"/results/night/contests/{counted.contest.code}.json").json()
+
+    nation = next(t for t in document["totals"] if t["area"] == "nation")
+    assert nation["votes"] == {"1": 700, "2": 400, "3": 80}
+    assert {s["station"] for s in document["stations"]} == {101, 102}
+
+
+def test_a_party_list_shows_its_provisional_seats(db):
+    contest = PartyListContestFactory(seats=10, threshold_percent=5)
+    parties = [PartyFactory(election=contest.election, short_name=n) for n in ("A", "B", "C")]
+    lines = ballot_lines_set(contest=contest, choices=parties)
+    election_change_status(election=contest.election, to_status="polling", user=None)
+    votes = {str(line.pk): n for line, n in zip(lines, [600, 350, 30, 20], strict=True)}
+    ContestTally.objects.create(
+        contest=contest, level="nation", area="nation", votes=votes, stations_expected=1,
+        stations_accepted=1, l1_voters=1500, l3_issued=1000, l7_valid=1000,
+    )  # fmt: skip
+
+    html = page(f"/results/{contest.election.code}/")
+
+    assert "Provisional seats: A 6, B 4" in html
+    assert html.count("<circle") == 10
