@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from elections.api import ContestViewSet, StationWithBallotsViewSet
 from elections.api_protocols import ProtocolViewSet
 from elections.api_reports import ReportViewSet
+from elections.api_results import AreaResultViewSet, ChainViewSet, StationResultViewSet
 from stations.api import RegionViewSet
 
 router = DefaultRouter()
@@ -13,5 +14,8 @@ router.register("stations", StationWithBallotsViewSet, basename="station")
 router.register("contests", ContestViewSet, basename="contest")
 router.register("protocols", ProtocolViewSet, basename="protocol")
 router.register("reports", ReportViewSet, basename="report")
+router.register("results", AreaResultViewSet, basename="result")
+router.register("station-results", StationResultViewSet, basename="station-result")
+router.register("chain", ChainViewSet, basename="chain")
 
 urlpatterns = router.urls

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "config.public_cache.PublicCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -171,6 +172,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    # Anonymous readers; answers served from the public cache do not count against it.
+    "DEFAULT_THROTTLE_RATES": {"anon": env.str("ANON_API_RATE", default="600/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Saylau API",

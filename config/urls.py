@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import health
+from config.language import choose_language
 
 admin.site.site_header = "Saylau"
 admin.site.site_title = "Saylau"
@@ -18,6 +19,6 @@ urlpatterns = [
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:code>/", choose_language, name="language"),
     path("health/", health, name="health"),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -76,7 +76,7 @@ def _lines(contest: Contest, votes_by_position: dict[int, int], valid: int) -> l
     ]
 
 
-def _from_tally(contest: Contest, tally: ContestTally, name: str, key: str) -> AreaResult:
+def from_tally(contest: Contest, tally: ContestTally, name: str = "", key: str = "") -> AreaResult:
     positions = {str(line.pk): line.position for line in frozen_ballot(contest).lines}
     votes = {positions[line]: count for line, count in tally.votes.items() if line in positions}
     numbers = tally.numbers()
@@ -131,7 +131,7 @@ def contest_area(contest: Contest, level: str = Level.NATION, key: str = "") -> 
         tally = district and tallies.filter(area=f"district:{district.pk}").first()
         name = district.name if district else ""
     if tally is not None:
-        return _from_tally(contest, tally, name, key)
+        return from_tally(contest, tally, name, key)
     if expected := _stations_reached(contest, level, key):  # nothing published there yet
         return AreaResult(level=level, name=name or contest.name, key=key,
                           stations_expected=expected)  # fmt: skip
@@ -155,7 +155,7 @@ def contest_children(contest: Contest, area: AreaResult) -> list[AreaResult]:
         regions = tallies.filter(level=Level.REGION).select_related("region")
         if regions.count() > 1:
             return [
-                _from_tally(contest, t, t.region.name, t.region.code)
+                from_tally(contest, t, t.region.name, t.region.code)
                 for t in regions.order_by("region__position")
             ]
         districts = tallies.filter(level=Level.DISTRICT)
@@ -164,7 +164,7 @@ def contest_children(contest: Contest, area: AreaResult) -> list[AreaResult]:
     else:
         return district_stations(contest, int(area.key))
     return [
-        _from_tally(contest, t, t.district.name, str(t.district_id))
+        from_tally(contest, t, t.district.name, str(t.district_id))
         for t in districts.select_related("district").order_by("district__name")
     ]
 
@@ -251,7 +251,7 @@ def region_contests(election: Election, region: Region) -> list[ContestSummary]:
         if tally is None:  # nothing published yet
             summaries.append(ContestSummary(contest, contest.covered, 0, None))
             continue
-        area = _from_tally(contest, tally, contest.name, "")
+        area = from_tally(contest, tally, contest.name, "")
         ranked = sorted(
             (line for line in area.lines if not line.against_all), key=lambda line: -line.votes
         )

@@ -29,6 +29,14 @@ def rolled_back(django_db_blocker) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def fresh_public_cache():
+    """Each test starts with a new results version: no cached page from an earlier test."""
+    from config.public_cache import results_changed
+
+    results_changed()
+
+
+@pytest.fixture(autouse=True)
 def tasks_run_in_process(request):
     """Outside the service suite tasks run eagerly, as in the embedded setup, even with Redis.
 

@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
+from config.public_cache import results_changed
 from elections.models import (
     PROTOCOL_LINES,
     Contest,
@@ -128,6 +129,7 @@ def _grouped(queryset: QuerySet, by: list[str], **aggregates) -> list[dict]:
 
 def _write(totals: dict[int, dict[str, AreaTotals]]) -> int:
     """Replace the stored tallies of these contests with ``totals``."""
+    transaction.on_commit(results_changed)  # the public pages' cached answers are outdated
     ContestTally.objects.filter(contest_id__in=list(totals)).delete()
     rows = ContestTally.objects.bulk_create(
         [

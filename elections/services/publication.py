@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.public_cache import results_changed
 from elections.models import PROTOCOL_LINES, Protocol, ProtocolVote, Publication
 from elections.selectors import frozen_ballot
 
@@ -107,6 +108,7 @@ def _publish_pending(limit: int) -> list[Publication]:
         publications.append(
             Publication(sequence=sequence, protocol=protocol, record=record, sha256=previous)
         )
+    transaction.on_commit(results_changed)  # the public pages' cached answers are outdated
     return Publication.objects.bulk_create(publications)
 
 

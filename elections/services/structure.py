@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from config.errors import ApplicationError
+from config.public_cache import results_changed
 from elections.models import (
     ELECTION_TRANSITIONS,
     BallotLine,
@@ -64,6 +65,7 @@ def election_change_status(
     )
     election.status = to_status
     election.save(update_fields=["status", "updated"])
+    transaction.on_commit(results_changed)  # e.g. certified: the results are no longer provisional
     return election
 
 

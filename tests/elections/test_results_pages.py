@@ -6,7 +6,7 @@ import io
 import json
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 
 from elections.models import ContestTally, Publication
 from elections.services.aggregation import contest_aggregate
@@ -19,9 +19,13 @@ pytestmark = pytest.mark.django_db
 
 
 def publish(night) -> None:
-    """What the worker does after acceptances: publish them, then total what is published."""
-    protocols_publish()
-    contest_aggregate(contest_id=night.contest.pk)
+    """What the worker does after acceptances: publish them, then total what is published.
+
+    Their commit callbacks run, as in production: they mark the cached public pages outdated.
+    """
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        protocols_publish()
+        contest_aggregate(contest_id=night.contest.pk)
 
 
 @pytest.fixture
@@ -159,3 +163,68 @@ def test_a_party_list_shows_its_provisional_seats(db):
 
     assert "Provisional seats: A 6, B 4" in html
     assert html.count("<circle") == 10
+
+
+def test_pollers_get_a_304_until_the_next_publication(night):
+    night.accept(night.station)
+    publish(night)
+    first = Client().get("/api/v1/results/?level=nation")
+    assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
+
+    again = Client().get("/api/v1/results/?level=nation", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+    night.accept(night.neighbour, good_numbers(vote_1=300, vote_2=250))
+    publish(night)
+    fresh = Client().get("/api/v1/results/?level=nation", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert fresh.status_code == 200 and fresh["ETag"] != first["ETag"]
+    assert fresh.json()["results"][0]["stations_published"] == 2
+
+
+def test_staff_with_a_session_always_see_the_live_page(counted):
+    from tests.clients import client_for
+
+    response = client_for(counted.cec).get("/results/night/")
+    assert response.status_code == 200 and "ETag" not in response
+
+
+def test_the_station_results_api_answers_one_station(counted):
+    response = Client().get("/api/v1/station-results/?region=KAR&station=101")
+
+    [item] = response.json()["results"]
+    publication = Publication.objects.get(protocol__station=counted.station)
+    assert item["sha256"] == publication.sha256
+    assert item["record"]["lines"]["l1_voters"] == 1000
+    assert item["record"]["votes"][0] == {"position": 1, "name": "Aigerim Sadykova", "votes": 400}
+
+
+def test_the_results_api_gives_each_level_with_named_lines(counted):
+    data = Client().get(f"/api/v1/results/?contest={counted.contest.code}&level=region").json()
+
+    karaganda = next(row for row in data["results"] if row["region"] == "KAR")
+    assert karaganda["stations_published"] == 2 and karaganda["turnout_percent"] == "60.00"
+    assert karaganda["votes"][0] == {
+        "position": 1, "name": "Aigerim Sadykova", "votes": 700, "percent": "59.32"
+    }  # fmt: skip
+
+
+def test_the_chain_api_continues_after_a_sequence(counted):
+    data = Client().get("/api/v1/chain/?after=1").json()
+
+    assert [item["sequence"] for item in data["results"]] == [2]
+    assert (
+        data["results"][0]["record"]["previous_sha256"]
+        == Publication.objects.get(sequence=1).sha256
+    )
+
+
+def test_the_language_links_switch_the_page(counted):
+    client = Client()
+    response = client.get("/language/ru/?next=/results/night/")
+    assert response.status_code == 302 and response["Location"] == "/results/night/"
+
+    html = client.get("/results/night/").content.decode()
+
+    assert '<html lang="ru">' in html and "Явка" in html
+    assert client.get("/language/xx/").status_code == 404
+    assert client.get("/language/kk/?next=https://evil.example/")["Location"] == "/"

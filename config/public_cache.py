@@ -1,0 +1,72 @@
+"""Public results from the cache, and 304s for pollers, until the next publication lands.
+
+Anonymous GETs of the results pages and the results API are answered from the cache (Redis
+when configured), keyed by the *results version*, the language and the full path. The version
+moves whenever a publication or an aggregation commits, so a cached answer is never stale and
+nothing has to be deleted: old keys simply stop being asked for and expire.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.http import http_date
+
+PUBLIC_PREFIXES = ("/results/", "/api/v1/results/", "/api/v1/station-results/", "/api/v1/chain/")
+VERSION_KEY = "results-version"
+CACHED_SECONDS = 3600
+BROWSER_SECONDS = 30  # how long a browser or proxy may reuse an answer without asking
+
+
+def results_changed() -> None:
+    """Call after a publication or an aggregation commits: every cached answer is outdated."""
+    cache.set(VERSION_KEY, time.time(), timeout=None)
+
+
+def results_version() -> float:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = time.time()
+        cache.add(VERSION_KEY, version, timeout=None)
+    return version
+
+
+class PublicCacheMiddleware:
+    """After LocaleMiddleware, so that each language has its own entries."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self._cacheable(request):
+            return self.get_response(request)
+        version = results_version()
+        accept = request.META.get("HTTP_ACCEPT", "")
+        identity = f"{version}|{request.LANGUAGE_CODE}|{accept}|{request.get_full_path()}"
+        key = "public:" + hashlib.sha256(identity.encode()).hexdigest()
+        etag = f'"{key[-24:]}"'
+        if request.META.get("HTTP_IF_NONE_MATCH") == etag:
+            response = HttpResponseNotModified()
+        else:
+            response = cache.get(key)
+            if response is None:
+                response = self.get_response(request)
+                if response.status_code == 200 and not response.streaming:
+                    cache.set(key, response, CACHED_SECONDS)
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(version)
+        response["Cache-Control"] = f"public, max-age={BROWSER_SECONDS}"
+        return response
+
+    @staticmethod
+    def _cacheable(request: HttpRequest) -> bool:
+        """Anonymous reads of public paths: staff (session or token) always see the live site."""
+        return (
+            request.method in ("GET", "HEAD")
+            and request.path.startswith(PUBLIC_PREFIXES)
+            and "HTTP_AUTHORIZATION" not in request.META
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        )
