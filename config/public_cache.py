@@ -13,12 +13,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 
 PUBLIC_PREFIXES = ("/results/", "/api/v1/results/", "/api/v1/station-results/", "/api/v1/chain/")
 VERSION_KEY = "results-version"
 CACHED_SECONDS = 3600
-BROWSER_SECONDS = 30  # how long a browser or proxy may reuse an answer without asking
 
 
 def results_changed() -> None:
@@ -58,7 +58,10 @@ class PublicCacheMiddleware:
                     cache.set(key, response, CACHED_SECONDS)
         response["ETag"] = etag
         response["Last-Modified"] = http_date(version)
-        response["Cache-Control"] = f"public, max-age={BROWSER_SECONDS}"
+        # Browsers and proxies ask again each time (a 304 costs almost nothing): the language
+        # comes from a cookie, and a reader who switches it must not get the cached other one.
+        response["Cache-Control"] = "public, no-cache"
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
 
     @staticmethod
