@@ -26,6 +26,7 @@ from elections.models import (
     Election,
     Protocol,
     ProtocolVote,
+    Publication,
 )
 
 logger = logging.getLogger(__name__)
@@ -176,15 +177,29 @@ def election_aggregate(*, election: Election) -> int:
 
 
 def contests_needing_aggregation() -> QuerySet[Contest]:
-    """Contests with a protocol changed after their last tally: what a lost task left undone."""
+    """Contests with a protocol changed or published after their last tally: what a lost task
+    left undone."""
     last_tally = Max("tallies__computed")
     changed = (
         Protocol.objects.filter(contest=OuterRef("pk")).order_by("-updated").values("updated")[:1]
     )
+    published = (
+        Publication.objects.filter(protocol__contest=OuterRef("pk"))
+        .order_by("-published")
+        .values("published")[:1]
+    )
     return (
-        Contest.objects.annotate(last_tally=last_tally, last_change=Subquery(changed))
+        Contest.objects.annotate(
+            last_tally=last_tally,
+            last_change=Subquery(changed),
+            last_publication=Subquery(published),
+        )
         .filter(last_change__isnull=False)
-        .filter(Q(last_tally__isnull=True) | Q(last_change__gt=F("last_tally")))
+        .filter(
+            Q(last_tally__isnull=True)
+            | Q(last_change__gt=F("last_tally"))
+            | Q(last_publication__gt=F("last_tally"))
+        )
     )
 
 

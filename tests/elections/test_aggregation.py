@@ -12,7 +12,7 @@ from elections.services.protocols import (
     protocol_propose_correction,
     protocol_submit_entry,
 )
-from elections.services.publication import protocols_publish
+from elections.services.publication import protocols_publish, queue_publication
 from elections.services.structure import ballot_lines_set
 from elections.tasks import sweep
 from tests.elections.conftest import good_numbers
@@ -42,7 +42,8 @@ def test_an_acceptance_queues_the_aggregation_after_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         night.accept(night.station)
 
-    assert len(callbacks) == 1  # publish the protocol, which then re-aggregates its contest
+    # Publication is what the acceptance queues; publishing then re-aggregates the contest.
+    assert callbacks[0] is queue_publication
     tally = nation(night)
     assert (tally.stations_expected, tally.stations_reporting, tally.stations_accepted) == (3, 1, 1)
     assert (tally.l1_voters, tally.l7_valid) == (1000, 590)
@@ -183,3 +184,13 @@ def test_a_party_list_result_allocates_the_seats_from_the_totals(db):
     assert [(row.name, row.percent, row.seats) for row in result.seats] == [
         ("A", Decimal("60.00"), 6), ("B", Decimal("35.00"), 4), ("C", Decimal("3.00"), 0)
     ]  # fmt: skip
+
+
+def test_the_sweep_finds_a_contest_published_after_its_last_tally(night):
+    night.accept(night.station)
+    contest_aggregate(contest_id=night.contest.pk)  # before the publication: counts nothing
+    assert not contests_needing_aggregation().exists()
+
+    protocols_publish()  # on_commit callbacks do not run here: its aggregation is "lost"
+
+    assert list(contests_needing_aggregation()) == [night.contest]
