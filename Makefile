@@ -69,6 +69,7 @@ bench: install
 	$(BIN)/python -m bench.aggregation
 	$(BIN)/python -m bench.latency
 	$(BIN)/python -m bench.simulation
+	$(BIN)/python -m bench.public_reads
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache *.egg-info

@@ -29,8 +29,10 @@ def aggregate_contest(contest_id: int) -> int:
     # Cleared before the run: an acceptance during the run queues the next one.
     cache.delete(queued_key(contest_id))
     rows = contest_aggregate(contest_id=contest_id)
-    # After the tallies are committed, so the files never show totals that were rolled back.
-    contest_snapshot_write(contest_id=contest_id)
+    # After the tallies are committed, so the files never show totals that were rolled back;
+    # skipped while another run is already queued (a burst still arriving): the last one writes.
+    if not cache.get(queued_key(contest_id)):
+        contest_snapshot_write(contest_id=contest_id)
     return rows
 
 

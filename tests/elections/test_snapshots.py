@@ -60,3 +60,22 @@ def test_each_publication_rewrites_its_station_file(night, media):
     ]
     rows = list(csv.DictReader(io.StringIO(base.with_suffix(".csv").read_text())))
     assert (rows[0]["votes"], rows[0]["sha256"]) == ("400;150;40", Publication.objects.get().sha256)
+
+
+def test_a_run_leaves_the_files_to_the_next_one_queued_during_it(night, media, monkeypatch):
+    from django.core.cache import cache
+
+    from elections import tasks
+    from elections.services.aggregation import queued_key
+
+    def aggregate_while_another_is_queued(*, contest_id):
+        cache.set(queued_key(contest_id), 1)  # a publication during this run queued the next
+        return 0
+
+    monkeypatch.setattr(tasks, "contest_aggregate", aggregate_while_another_is_queued)
+    tasks.aggregate_contest(night.contest.pk)
+    assert not (media / "results" / "night" / night.contest.code / "current.json").exists()
+
+    monkeypatch.undo()
+    tasks.aggregate_contest(night.contest.pk)  # the last run of the burst writes them
+    assert (media / "results" / "night" / night.contest.code / "current.json").exists()
