@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 
@@ -35,7 +36,7 @@ def results_version() -> float:
 
 
 class PublicCacheMiddleware:
-    """After LocaleMiddleware, so that each language has its own entries."""
+    """Each language has its own entries, chosen as LocaleMiddleware (further in) will choose."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -45,7 +46,8 @@ class PublicCacheMiddleware:
             return self.get_response(request)
         version = results_version()
         accept = request.META.get("HTTP_ACCEPT", "")
-        identity = f"{version}|{request.LANGUAGE_CODE}|{accept}|{request.get_full_path()}"
+        language = translation.get_language_from_request(request)
+        identity = f"{version}|{language}|{accept}|{request.get_full_path()}"
         key = "public:" + hashlib.sha256(identity.encode()).hexdigest()
         etag = f'"{key[-24:]}"'
         if request.META.get("HTTP_IF_NONE_MATCH") == etag:
