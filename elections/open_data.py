@@ -1,6 +1,7 @@
 """Open data: the station-level files anyone can download, built from the chain's own records.
 
-The same writers serve the download pages and the snapshot files, so the two never differ.
+The same writers serve the download pages and the snapshot files, so the two never differ; like
+the records, they name things in the site's default language, whoever asks.
 """
 
 import csv
@@ -9,8 +10,9 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 
+from django.conf import settings
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from elections.models import (
     PROTOCOL_LINES,
@@ -52,6 +54,7 @@ def contest_records(contest: Contest) -> list[tuple[dict, str]]:
     )
 
 
+@translation.override(settings.LANGUAGE_CODE)
 def contest_csv(contest: Contest, records: list[tuple[dict, str]] | None = None) -> bytes:
     """A row per station: every protocol line and every ballot line's votes, and the hash."""
     lines = frozen_ballot(contest).lines
@@ -106,6 +109,7 @@ def chain_lines(after: int = 0) -> Iterator[str]:
         yield json.dumps({"record": record, "sha256": sha256}, ensure_ascii=False) + "\n"
 
 
+@translation.override(settings.LANGUAGE_CODE)
 def contest_document(contest: Contest, records: list[tuple[dict, str]] | None = None) -> dict:
     """The contest as JSON: its ballot, totals per area, seats or outcome, and every record."""
     lines = frozen_ballot(contest).lines

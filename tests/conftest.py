@@ -37,6 +37,17 @@ def fresh_public_cache():
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """A page read in Russian leaves Russian active in the thread: each test starts afresh."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def tasks_run_in_process(request):
     """Outside the service suite tasks run eagerly, as in the embedded setup, even with Redis.
 

@@ -5,9 +5,10 @@ import json
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from config.public_cache import results_changed
 from elections.models import PROTOCOL_LINES, Protocol, ProtocolVote, Publication
@@ -78,38 +79,51 @@ def _publish_pending(limit: int) -> list[Publication]:
     sequence, previous = (head.sequence, head.sha256) if head else (0, GENESIS)
     published_at = timezone.now().isoformat()
     publications = []
-    for protocol in protocols:
-        sequence += 1
-        record = {
-            "sequence": sequence,
-            "previous_sha256": previous,
-            "election": protocol.contest.election.code,
-            "contest": protocol.contest.code,
-            "region": protocol.station.region.code,
-            "station": protocol.station.number,
-            "version": protocol.version,
-            "replaces_sha256": hashes.get(protocol.supersedes_id),
-            "reason": protocol.reason,
-            "lines": {name: getattr(protocol, name) for name in PROTOCOL_LINES},
-            "votes": [
-                {
-                    "position": line.position,
-                    "name": line.label,
-                    "votes": counts[protocol.pk][line.pk],
-                }
-                for line in frozen_ballot(protocol.contest).lines
-                if line.pk in counts[protocol.pk]
-            ],
-            "scan_sha256": _scan_sha256(protocol),
-            "accepted_at": protocol.updated.isoformat(),
-            "published_at": published_at,
-        }
-        previous = hashes[protocol.pk] = record_hash(record)
-        publications.append(
-            Publication(sequence=sequence, protocol=protocol, record=record, sha256=previous)
-        )
+    # Names ("Against all") in the site's default language, whoever's request or task this is:
+    # a record is the same document whatever language its reader uses.
+    with translation.override(settings.LANGUAGE_CODE):
+        for protocol in protocols:
+            sequence += 1
+            record = _record(
+                protocol, sequence, previous, hashes, counts[protocol.pk], published_at
+            )
+            previous = hashes[protocol.pk] = record_hash(record)
+            publications.append(
+                Publication(sequence=sequence, protocol=protocol, record=record, sha256=previous)
+            )
     transaction.on_commit(results_changed)  # the public pages' cached answers are outdated
     return Publication.objects.bulk_create(publications)
+
+
+def _record(
+    protocol: Protocol,
+    sequence: int,
+    previous: str,
+    hashes: dict[int, str],
+    counts: dict[int, int],
+    published_at: str,
+) -> dict[str, Any]:
+    """The published document of one accepted version."""
+    return {
+        "sequence": sequence,
+        "previous_sha256": previous,
+        "election": protocol.contest.election.code,
+        "contest": protocol.contest.code,
+        "region": protocol.station.region.code,
+        "station": protocol.station.number,
+        "version": protocol.version,
+        "replaces_sha256": hashes.get(protocol.supersedes_id),
+        "reason": protocol.reason,
+        "lines": {name: getattr(protocol, name) for name in PROTOCOL_LINES},
+        "votes": [
+            {"position": line.position, "name": line.label, "votes": counts[line.pk]}
+            for line in frozen_ballot(protocol.contest).lines
+            if line.pk in counts
+        ],
+        "scan_sha256": _scan_sha256(protocol),
+        "accepted_at": protocol.updated.isoformat(),
+        "published_at": published_at,
+    }
 
 
 def queue_publication() -> None:

@@ -110,3 +110,13 @@ def test_a_long_queue_is_published_in_batches_that_continue_the_chain(night):
 
     assert second.record["previous_sha256"] == first.sha256
     assert chain_problems() == []
+
+
+def test_a_record_names_things_in_the_default_language_whoever_publishes_it(night):
+    from django.utils import translation
+
+    night.accept(night.station)
+    with translation.override("ru"):  # e.g. a worker whose last request was in Russian
+        [publication] = protocols_publish()
+
+    assert publication.record["votes"][-1]["name"] == "Against all"
