@@ -56,6 +56,11 @@ class Election(Timestamped):
     turnout_quarantine_percent = models.DecimalField(
         _("turnout held for review above (%)"), max_digits=5, decimal_places=2, default=95
     )
+    accreditation_closes = models.DateTimeField(
+        _("observer applications close"), null=True, blank=True,
+        help_text=_("After this instant no application to observe is taken (13 March 2023, "
+                    "18:00 Astana time, for the 2023 election)."),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-date", "code"]

@@ -1,0 +1,430 @@
+"""Accreditation and observers' work, with the rules of RULES.md ("Observers and media").
+
+Each refusal names the field and the rule; nothing is saved when one is refused. Every change of
+state writes an AccreditationEvent.
+"""
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from config.errors import ApplicationError
+from elections.models import Assignment, ContestStation, Election
+from observers.models import (
+    CHECKLIST,
+    Accreditation,
+    AccreditationEvent,
+    Note,
+    NotePhoto,
+    Organisation,
+    Visit,
+)
+from stations.models import Region, Station
+
+Kind, Role, Status = Organisation.Kind, Accreditation.Role, Accreditation.Status
+ORGANISATION_VALID_DAYS = 365  # a domestic organisation's accreditation lasts one year
+DECISION_DAYS = 30  # ... and is decided within 30 days of its application
+BADGE_VALID_DAYS = 10  # a person's accreditation: until results are due after election day
+PHOTO_TYPES = {".jpg", ".jpeg", ".png"}
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+# What each kind of organisation may send.
+ROLES_BY_KIND = {
+    Kind.INTERNATIONAL: {Role.OBSERVER},
+    Kind.FOREIGN_STATE: {Role.OBSERVER},
+    Kind.DOMESTIC: {Role.OBSERVER},
+    Kind.PARTY: {Role.OBSERVER},
+    Kind.MEDIA: {Role.JOURNALIST, Role.INTERPRETER},
+}
+# Organisations that are themselves accredited before their people can apply.
+ACCREDITED_BODIES = {Kind.DOMESTIC, Kind.MEDIA}
+TRANSITIONS = {
+    Status.SUBMITTED: {Status.APPROVED, Status.REJECTED},
+    Status.APPROVED: {Status.REVOKED, Status.EXPIRED},
+    Status.REJECTED: set(),
+    Status.REVOKED: set(),
+    Status.EXPIRED: set(),
+}
+
+
+class Refused(ApplicationError):
+    """Bad input or a broken rule; ``extra["errors"]`` maps the field to its messages."""
+
+
+class NotAllowed(ApplicationError):
+    http_status = 403
+
+
+class OutOfScope(ApplicationError):
+    http_status = 404
+
+
+class StateConflict(ApplicationError):
+    http_status = 409
+
+
+def _refuse(field: str, message: str) -> None:
+    raise Refused(f"{field}: {message}", {"errors": {field: [message]}})
+
+
+# --- organisations ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_register(
+    *,
+    name: str,
+    kind: str,
+    country: str,
+    contact: str,
+    region: Region | None = None,
+    charter_extract: UploadedFile | None = None,
+    observation_in_charter: bool = False,
+    user: AbstractBaseUser | None = None,
+) -> Organisation:
+    """Register an organisation. A domestic one or a media outlet waits for its own decision;
+    international organisations, foreign states and parties need none."""
+    for field, value in (("name", name), ("country", country), ("contact", contact)):
+        if not value.strip():
+            _refuse(field, "required")
+    if kind not in Kind.values:
+        _refuse("kind", f"one of {', '.join(Kind.values)}")
+    if kind == Kind.DOMESTIC and charter_extract is None:
+        _refuse("charter_extract", "a domestic organisation applies with an extract of its charter")
+    status = (
+        Organisation.Status.SUBMITTED
+        if kind in ACCREDITED_BODIES
+        else Organisation.Status.ACCREDITED
+    )
+    organisation = Organisation.objects.create(
+        name=name.strip(), kind=kind, country=country.strip(), contact=contact.strip(),
+        region=region, observation_in_charter=observation_in_charter, status=status,
+        charter_extract=charter_extract or "",
+    )  # fmt: skip
+    AccreditationEvent.objects.create(
+        organisation=organisation, user=user, to_status=status, reason="registered"
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_decide(
+    *, organisation: Organisation, user: AbstractBaseUser, approve: bool, reason: str = ""
+) -> Organisation:
+    """The commission's decision: the CEC for a nationwide body, the region's commission for a
+    regional one. An approval lasts one year."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.status != Organisation.Status.SUBMITTED:
+        raise StateConflict(
+            f"status: {organisation} is already {organisation.get_status_display().lower()}"
+        )
+    if not _commission_for(user, organisation.region):
+        raise NotAllowed(
+            "user: a nationwide organisation is decided by the CEC, a regional one by its "
+            "region's territorial commission"
+        )
+    if approve and organisation.kind == Kind.DOMESTIC and not organisation.observation_in_charter:
+        _refuse(
+            "observation_in_charter",
+            "a domestic organisation is accredited only if election observation is among its "
+            "statutory activities",
+        )
+    if not approve and not reason.strip():
+        _refuse("reason", "say why the organisation is refused")
+    now = timezone.now()
+    organisation.status = (
+        Organisation.Status.ACCREDITED if approve else Organisation.Status.REJECTED
+    )
+    organisation.decided_at, organisation.decision_reason = now, reason.strip()
+    organisation.valid_until = (
+        (now + timedelta(days=ORGANISATION_VALID_DAYS)).date() if approve else None
+    )
+    organisation.save()
+    AccreditationEvent.objects.create(
+        organisation=organisation, user=user, from_status=Organisation.Status.SUBMITTED,
+        to_status=organisation.status, reason=reason.strip(),
+    )  # fmt: skip
+    return organisation
+
+
+def _commission_for(user: AbstractBaseUser, region: Region | None) -> bool:
+    roles = Assignment.objects.filter(user=user)
+    if user.is_superuser or roles.filter(role=Assignment.Role.CEC).exists():
+        return True
+    return (
+        region is not None
+        and roles.filter(
+            role=Assignment.Role.TERRITORIAL,
+            region=region,
+            district__isnull=True,
+            station__isnull=True,
+        ).exists()
+    )
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def accreditation_apply(
+    *,
+    election: Election,
+    organisation: Organisation,
+    role: str,
+    full_name: str,
+    identity_document: str,
+    regions: Iterable[Region] = (),
+    interpreter_for: Accreditation | None = None,
+    photo: UploadedFile | None = None,
+    at: datetime | None = None,
+) -> Accreditation:
+    """Apply for a person. A party's observer is registered at once (no commission approves)."""
+    at = at or timezone.now()
+    regions = list(regions)
+    if election.accreditation_closes and at > election.accreditation_closes:
+        closes = timezone.localtime(election.accreditation_closes)
+        _refuse("election", f"applications closed on {closes:%d %B %Y at %H:%M} (Astana time)")
+    if not full_name.strip():
+        _refuse("full_name", "required")
+    if not identity_document.strip():
+        _refuse("identity_document", "required: the number of a passport or identity card")
+    if role not in ROLES_BY_KIND[organisation.kind]:
+        if role == Role.JOURNALIST:
+            _refuse("role", "a journalist applies through an accredited media outlet")
+        sends = " or ".join(f"{r}s" for r in sorted(ROLES_BY_KIND[organisation.kind]))
+        _refuse("role", f"a {organisation.get_kind_display().lower()} sends {sends}, not {role}s")
+    if organisation.kind in ACCREDITED_BODIES:
+        _require_accredited(organisation, election)
+    if role == Role.INTERPRETER:
+        _check_interpreter(interpreter_for, organisation, election)
+    elif interpreter_for is not None:
+        _refuse("interpreter_for", "only an interpreter accompanies a journalist")
+    if organisation.region and any(region != organisation.region for region in regions):
+        _refuse("regions", f"{organisation} observes only in {organisation.region.name}")
+    if organisation.region and not regions:
+        regions = [organisation.region]  # a regional organisation's people observe its region
+    if photo is not None:
+        _check_photo(photo, "photo")
+    accreditation = Accreditation.objects.create(
+        election=election, organisation=organisation, role=role, full_name=full_name.strip(),
+        identity_document=identity_document.strip(), interpreter_for=interpreter_for,
+        photo=photo or "",
+    )  # fmt: skip
+    accreditation.regions.set(regions)
+    _event(accreditation, None, "", Status.SUBMITTED, "applied")
+    if organisation.kind == Kind.PARTY:
+        _approve(accreditation, None, "a party's observer: registered without approval")
+    return accreditation
+
+
+def _require_accredited(organisation: Organisation, election: Election) -> None:
+    if organisation.status != Organisation.Status.ACCREDITED:
+        _refuse(
+            "organisation",
+            f"{organisation} is not accredited ({organisation.get_status_display().lower()})",
+        )
+    if organisation.valid_until and organisation.valid_until < election.date:
+        _refuse(
+            "organisation",
+            f"{organisation}'s accreditation ended on {organisation.valid_until:%d %B %Y}",
+        )
+    if organisation.kind == Kind.DOMESTIC and not organisation.observation_in_charter:
+        _refuse("organisation", f"election observation is not in {organisation}'s charter")
+
+
+def _check_interpreter(journalist: Accreditation | None, organisation, election) -> None:
+    if journalist is None or journalist.role != Role.JOURNALIST:
+        _refuse("interpreter_for", "an interpreter accompanies one journalist: name them")
+    if journalist.election_id != election.pk or journalist.organisation_id != organisation.pk:
+        _refuse("interpreter_for", "the journalist must be of the same outlet and election")
+    if Accreditation.objects.filter(interpreter_for=journalist).exists():
+        _refuse("interpreter_for", f"{journalist.full_name} already has an interpreter")
+
+
+def _check_photo(photo: UploadedFile, field: str) -> None:
+    suffix = "." + photo.name.rsplit(".", 1)[-1].lower() if "." in photo.name else ""
+    if suffix not in PHOTO_TYPES:
+        _refuse(field, f"a JPEG or PNG image, not {suffix or 'a file without a type'}")
+    if photo.size > PHOTO_MAX_BYTES:
+        _refuse(field, f"{photo.size / 1e6:.1f} MB; at most {PHOTO_MAX_BYTES // 1024 // 1024} MB")
+
+
+@transaction.atomic
+def accreditation_decide(
+    *, accreditation: Accreditation, user: AbstractBaseUser, approve: bool, reason: str = ""
+) -> Accreditation:
+    """The CEC approves or rejects an application (with the reason for a rejection)."""
+    accreditation = _lock(accreditation)
+    if not _commission_for(user, None):
+        raise NotAllowed("user: accreditations are decided by the CEC")
+    if not approve:
+        if not reason.strip():
+            _refuse("reason", "say why the application is rejected")
+        _move(accreditation, user, Status.REJECTED, reason)
+        return accreditation
+    _approve(accreditation, user, reason)
+    return accreditation
+
+
+@transaction.atomic
+def accreditation_revoke(
+    *, accreditation: Accreditation, user: AbstractBaseUser, reason: str
+) -> Accreditation:
+    accreditation = _lock(accreditation)
+    if not _commission_for(user, None):
+        raise NotAllowed("user: accreditations are revoked by the CEC")
+    if not reason.strip():
+        _refuse("reason", "say why the accreditation is revoked")
+    _move(accreditation, user, Status.REVOKED, reason)
+    return accreditation
+
+
+def accreditations_expire(*, today: date | None = None) -> int:
+    """Expire every approval whose validity has passed; returns how many."""
+    today = today or timezone.localdate()
+    expired = 0
+    for accreditation in Accreditation.objects.filter(
+        status=Status.APPROVED, valid_until__lt=today
+    ):
+        with transaction.atomic():
+            _move(
+                _lock(accreditation),
+                None,
+                Status.EXPIRED,
+                f"valid until {accreditation.valid_until}",
+            )
+        expired += 1
+    return expired
+
+
+def _approve(accreditation: Accreditation, user, reason: str) -> None:
+    accreditation.valid_until = accreditation.election.date + timedelta(days=BADGE_VALID_DAYS)
+    _move(accreditation, user, Status.APPROVED, reason)
+
+
+def _lock(accreditation: Accreditation) -> Accreditation:
+    return (
+        Accreditation.objects.select_for_update()
+        .select_related("election")
+        .get(pk=accreditation.pk)
+    )
+
+
+def _move(accreditation: Accreditation, user, to: str, reason: str) -> None:
+    if to not in TRANSITIONS[accreditation.status]:
+        raise StateConflict(
+            f"status: an accreditation that is {accreditation.get_status_display().lower()} "
+            f"cannot become {Status(to).label.lower()}",
+            {"field": "status", "status": accreditation.status},
+        )
+    _event(accreditation, user, accreditation.status, to, reason)
+    accreditation.status, accreditation.reason = to, reason.strip()
+    accreditation.save(update_fields=["status", "reason", "valid_until", "updated"])
+
+
+def _event(accreditation, user, from_status: str, to: str, reason: str) -> None:
+    AccreditationEvent.objects.create(
+        accreditation=accreditation, user=user, from_status=from_status, to_status=to,
+        reason=reason.strip(),
+    )  # fmt: skip
+
+
+# --- in the field ----------------------------------------------------------------------------
+
+
+def _may_observe(accreditation: Accreditation, station: Station, at: datetime) -> None:
+    """Refuse anyone not accredited now, or a station outside their scope or the election."""
+    if accreditation.status != Status.APPROVED:
+        raise NotAllowed(
+            f"accreditation: yours is {accreditation.get_status_display().lower()}; only an "
+            "approved accreditation observes"
+        )
+    if accreditation.valid_until and timezone.localdate(at) > accreditation.valid_until:
+        raise NotAllowed(f"accreditation: yours ended on {accreditation.valid_until:%d %B %Y}")
+    if not ContestStation.objects.filter(election=accreditation.election, station=station).exists():
+        raise OutOfScope(
+            f"station: station {station.number} does not vote in {accreditation.election}"
+        )
+    regions = list(accreditation.regions.values_list("pk", flat=True))
+    if regions and station.region_id not in regions:
+        raise OutOfScope(
+            f"station: station {station.number} in {station.region.name} is outside the "
+            "regions of your accreditation"
+        )
+
+
+@transaction.atomic
+def visit_check_in(
+    *, accreditation: Accreditation, station: Station, at: datetime | None = None
+) -> Visit:
+    at = at or timezone.now()
+    _may_observe(accreditation, station, at)
+    try:
+        with transaction.atomic():
+            return Visit.objects.create(accreditation=accreditation, station=station, arrived=at)
+    except IntegrityError:
+        open_visit = Visit.objects.get(accreditation=accreditation, left__isnull=True)
+        raise StateConflict(
+            f"station: check out of station {open_visit.station.number} first",
+            {"field": "station"},
+        ) from None
+
+
+@transaction.atomic
+def visit_check_out(*, accreditation: Accreditation, at: datetime | None = None) -> Visit:
+    visit = (
+        Visit.objects.select_for_update()
+        .filter(accreditation=accreditation, left__isnull=True)
+        .first()
+    )
+    if visit is None:
+        raise StateConflict("station: you are not checked in anywhere", {"field": "station"})
+    visit.left = at or timezone.now()
+    if visit.left < visit.arrived:
+        _refuse("at", "checking out cannot come before checking in")
+    visit.save(update_fields=["left"])
+    return visit
+
+
+@transaction.atomic
+def note_file(
+    *,
+    accreditation: Accreditation,
+    station: Station,
+    phase: str,
+    category: str,
+    severity: str,
+    text: str,
+    checklist: Mapping[str, bool] | None = None,
+    photos: Iterable[UploadedFile] = (),
+    at: datetime | None = None,
+) -> Note:
+    """A note on what the observer saw; refused, with nothing saved, when they may not file it."""
+    _may_observe(accreditation, station, at or timezone.now())
+    for field, value, choices in (
+        ("phase", phase, Note.Phase), ("category", category, Note.Category),
+        ("severity", severity, Note.Severity),
+    ):  # fmt: skip
+        if value not in choices.values:
+            _refuse(field, f"one of {', '.join(choices.values)}")
+    if not text.strip():
+        _refuse("text", "say what happened")
+    checklist = dict(checklist or {})
+    for key, answer in checklist.items():
+        if key not in CHECKLIST:
+            _refuse("checklist", f"no question {key!r}; the questions are {', '.join(CHECKLIST)}")
+        if not isinstance(answer, bool):
+            _refuse("checklist", f"{key}: answer yes (true) or no (false)")
+    photos = list(photos)
+    for photo in photos:
+        _check_photo(photo, "photos")
+    note = Note.objects.create(
+        accreditation=accreditation, station=station, phase=phase, category=category,
+        severity=severity, text=text.strip(), checklist=checklist,
+    )  # fmt: skip
+    for photo in photos:
+        NotePhoto.objects.create(note=note, image=photo)
+    return note
