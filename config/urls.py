@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("stations.urls")),
     path("", include("elections.urls")),
     path("results/", include("elections.results_urls")),
+    path("", include("observers.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

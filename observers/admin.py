@@ -1,0 +1,261 @@
+"""The commission's accreditation desk: queues by state, bulk decisions, counts, badges.
+
+Adding an organisation or an application, and every decision, goes through observers.services,
+so the admin enforces exactly the rules the API does.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from config.errors import ApplicationError
+from observers import services
+from observers.models import Accreditation, AccreditationEvent, Note, Organisation, Visit
+from observers.views import badge_qr
+
+
+class ReasonActionForm(ActionForm):
+    reason = forms.CharField(
+        label=_("Reason (to reject or revoke)"), required=False,
+        widget=forms.TextInput(attrs={"size": 40}),
+    )  # fmt: skip
+
+
+def _each(request: HttpRequest, queryset: QuerySet, decide, done: str) -> None:
+    """Apply a service to each selected row; report what was done and every refusal."""
+    succeeded = 0
+    for item in queryset:
+        try:
+            decide(item, request.POST.get("reason", ""))
+        except ApplicationError as exc:
+            messages.error(request, f"{item}: {exc.message}")
+        else:
+            succeeded += 1
+    if succeeded:
+        messages.success(request, f"{succeeded} {done}.")
+
+
+class EventInline(admin.TabularInline):
+    model = AccreditationEvent
+    extra = 0
+    can_delete = False
+    fields = ["created", "user", "from_status", "to_status", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ServiceCreateForm(forms.ModelForm):
+    """An add form whose row is made by a service: its refusal shows beside the field it names,
+    and the admin saves nothing more (the service saved the row, or nothing at all)."""
+
+    def create(self, data: dict):
+        raise NotImplementedError
+
+    def _post_clean(self) -> None:
+        if self.errors or self.instance.pk:
+            return
+        try:
+            self.instance = self.create(self.cleaned_data)
+        except ApplicationError as exc:
+            for name, problems in exc.extra.get("errors", {None: [exc.message]}).items():
+                for problem in problems:
+                    self.add_error(name if name in self.fields else None, problem)
+
+
+class OrganisationForm(ServiceCreateForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "country", "contact", "region", "charter_extract",
+                  "observation_in_charter", "coordinators"]  # fmt: skip
+
+    def create(self, data: dict) -> Organisation:
+        return services.organisation_register(
+            name=data["name"], kind=data["kind"], country=data["country"],
+            contact=data["contact"], region=data["region"],
+            charter_extract=data.get("charter_extract") or None,
+            observation_in_charter=data["observation_in_charter"], user=self.user,
+        )  # fmt: skip
+
+
+class AccreditationForm(ServiceCreateForm):
+    class Meta:
+        model = Accreditation
+        fields = ["election", "organisation", "role", "interpreter_for", "full_name",
+                  "identity_document", "photo", "regions"]  # fmt: skip
+
+    def create(self, data: dict) -> Accreditation:
+        return services.accreditation_apply(
+            election=data["election"], organisation=data["organisation"], role=data["role"],
+            full_name=data["full_name"], identity_document=data["identity_document"],
+            regions=data["regions"], interpreter_for=data.get("interpreter_for"),
+            photo=data.get("photo") or None,
+        )  # fmt: skip
+
+
+class ServiceCreateAdmin(admin.ModelAdmin):
+    """Rows are added by the form's service; changes (contacts, coordinators) save as usual."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        if change:
+            super().save_related(request, form, formsets, change)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ServiceCreateAdmin):
+    form = OrganisationForm
+    list_display = ["name", "kind", "country", "region", "status", "valid_until", "decision_due"]
+    list_filter = ["status", "kind", "region"]
+    search_fields = ["name", "country"]
+    action_form = ReasonActionForm
+    actions = ["accredit", "refuse"]
+    inlines = [EventInline]
+    filter_horizontal = ["coordinators"]
+    readonly_fields = ["status", "decided_at", "valid_until", "decision_reason"]
+
+    @admin.display(description=_("decision due"))
+    def decision_due(self, organisation: Organisation):
+        if organisation.status != Organisation.Status.SUBMITTED:
+            return "—"
+        return (organisation.created + services.timedelta(days=services.DECISION_DAYS)).date()
+
+    @admin.action(description=_("Accredit the selected organisations"))
+    def accredit(self, request, queryset) -> None:
+        def decide(item, reason: str):
+            return services.organisation_decide(
+                organisation=item, user=request.user, approve=True, reason=reason
+            )
+
+        _each(request, queryset, decide, "accredited")
+
+    @admin.action(description=_("Refuse the selected organisations (give the reason)"))
+    def refuse(self, request, queryset) -> None:
+        def decide(item, reason: str):
+            return services.organisation_decide(
+                organisation=item, user=request.user, approve=False, reason=reason
+            )
+
+        _each(request, queryset, decide, "refused")
+
+
+@admin.register(Accreditation)
+class AccreditationAdmin(ServiceCreateAdmin):
+    form = AccreditationForm
+    list_display = ["full_name", "organisation", "kind", "country", "role", "document",
+                    "status", "code"]  # fmt: skip
+    list_filter = ["status", "role", "organisation__kind", "election", "organisation"]
+    search_fields = ["full_name", "code", "organisation__name"]
+    list_select_related = ["organisation"]
+    action_form = ReasonActionForm
+    actions = ["approve", "reject", "revoke"]
+    inlines = [EventInline]
+    change_form_template = "admin/observers/accreditation/change_form.html"
+    change_list_template = "admin/observers/accreditation/change_list.html"
+
+    @admin.display(description=_("kind"), ordering="organisation__kind")
+    def kind(self, accreditation: Accreditation) -> str:
+        return accreditation.organisation.get_kind_display()
+
+    @admin.display(description=_("country"), ordering="organisation__country")
+    def country(self, accreditation: Accreditation) -> str:
+        return accreditation.organisation.country
+
+    @admin.display(description=_("identity document"))
+    def document(self, accreditation: Accreditation) -> str:
+        return accreditation.masked_document
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["status", "code"]
+        return [*AccreditationForm.Meta.fields, "status", "reason", "code", "valid_until"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        accreditation = self.get_object(request, object_id)
+        extra = {"badge_qr": badge_qr(request, accreditation)} if accreditation else {}
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
+
+    def changelist_view(self, request, extra_context=None):
+        approved = Accreditation.objects.filter(status=Accreditation.Status.APPROVED)
+        by_kind = approved.values("organisation__kind").annotate(
+            people=Count("pk"),
+            countries=Count("organisation__country", distinct=True),
+            organisations=Count("organisation", distinct=True),
+        )
+        kinds = dict(Organisation.Kind.choices)
+        counts = [
+            {**row, "kind": kinds[row["organisation__kind"]]}
+            for row in by_kind.order_by("organisation__kind")
+        ]
+        queues = Accreditation.objects.aggregate(
+            **{s: Count("pk", filter=Q(status=s)) for s in Accreditation.Status.values}
+        )
+        context = {"counts": counts, "queues": queues, **(extra_context or {})}
+        return super().changelist_view(request, context)
+
+    @admin.action(description=_("Approve the selected applications"))
+    def approve(self, request, queryset) -> None:
+        def decide(item, reason: str):
+            return services.accreditation_decide(
+                accreditation=item, user=request.user, approve=True, reason=reason
+            )
+
+        _each(request, queryset, decide, "approved")
+
+    @admin.action(description=_("Reject the selected applications (give the reason)"))
+    def reject(self, request, queryset) -> None:
+        def decide(item, reason: str):
+            return services.accreditation_decide(
+                accreditation=item, user=request.user, approve=False, reason=reason
+            )
+
+        _each(request, queryset, decide, "rejected")
+
+    @admin.action(description=_("Revoke the selected accreditations (give the reason)"))
+    def revoke(self, request, queryset) -> None:
+        def decide(item, reason: str):
+            return services.accreditation_revoke(
+                accreditation=item, user=request.user, reason=reason
+            )
+
+        _each(request, queryset, decide, "revoked")
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ["accreditation", "station", "arrived", "left"]
+    list_select_related = ["accreditation", "station"]
+    raw_id_fields = ["accreditation", "station"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    list_display = ["created", "station", "phase", "category", "severity", "accreditation",
+                    "published"]  # fmt: skip
+    list_filter = ["severity", "phase", "category", "accreditation__organisation"]
+    list_select_related = ["station", "accreditation"]
+    search_fields = ["text"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
