@@ -8,10 +8,12 @@ from stations.models import District, Region, Station
 
 Role = Assignment.Role
 _READ = ["view_protocol", "view_protocolentry", "view_contest", "view_election", "view_station"]
+_ORGANISATIONS = ["view_organisation", "add_organisation", "change_organisation"]
 # Model permissions per role; which stations they apply to is decided by the assignment rows.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.PRECINCT: [*_READ, "add_protocolentry"],
-    Role.TERRITORIAL: [*_READ, "add_protocolentry", "change_protocol"],
+    # A territorial commission accredits its region's domestic organisations.
+    Role.TERRITORIAL: [*_READ, "add_protocolentry", "change_protocol", *_ORGANISATIONS],
     # Only the CEC manages assignments: a territorial member could otherwise appoint a CEC one.
     Role.CEC: [
         *_READ,
@@ -23,6 +25,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "change_election",  # moves the election through its statuses
         "change_contest",  # builds ballots while the election is in setup
         "view_user",
+        *_ORGANISATIONS,  # the accreditation desk
+        "view_accreditation", "add_accreditation", "change_accreditation", "view_visit",
+        "view_note",
     ],  # fmt: skip
     Role.AUDITOR: _READ,
 }
