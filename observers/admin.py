@@ -86,14 +86,14 @@ class AccreditationForm(ServiceCreateForm):
     class Meta:
         model = Accreditation
         fields = ["election", "organisation", "role", "interpreter_for", "full_name",
-                  "identity_document", "photo", "regions"]  # fmt: skip
+                  "identity_document", "photo", "regions", "user"]  # fmt: skip
 
     def create(self, data: dict) -> Accreditation:
         return services.accreditation_apply(
             election=data["election"], organisation=data["organisation"], role=data["role"],
             full_name=data["full_name"], identity_document=data["identity_document"],
             regions=data["regions"], interpreter_for=data.get("interpreter_for"),
-            photo=data.get("photo") or None,
+            photo=data.get("photo") or None, account=data.get("user"),
         )  # fmt: skip
 
 
@@ -164,6 +164,7 @@ class AccreditationAdmin(ServiceCreateAdmin):
     inlines = [EventInline]
     change_form_template = "admin/observers/accreditation/change_form.html"
     change_list_template = "admin/observers/accreditation/change_list.html"
+    raw_id_fields = ["user", "interpreter_for"]
 
     @admin.display(description=_("kind"), ordering="organisation__kind")
     def kind(self, accreditation: Accreditation) -> str:
@@ -180,7 +181,9 @@ class AccreditationAdmin(ServiceCreateAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ["status", "code"]
-        return [*AccreditationForm.Meta.fields, "status", "reason", "code", "valid_until"]
+        # Only the observer's login may be set later; the rest is what was decided on.
+        decided = [name for name in AccreditationForm.Meta.fields if name != "user"]
+        return [*decided, "status", "reason", "code", "valid_until"]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         accreditation = self.get_object(request, object_id)

@@ -179,9 +179,11 @@ def accreditation_apply(
     regions: Iterable[Region] = (),
     interpreter_for: Accreditation | None = None,
     photo: UploadedFile | None = None,
+    account: AbstractBaseUser | None = None,
     at: datetime | None = None,
 ) -> Accreditation:
-    """Apply for a person. A party's observer is registered at once (no commission approves)."""
+    """Apply for a person (``account``: the login they will observe with, if they have one yet).
+    A party's observer is registered at once: no commission approves them."""
     at = at or timezone.now()
     regions = list(regions)
     if election.accreditation_closes and at > election.accreditation_closes:
@@ -211,7 +213,7 @@ def accreditation_apply(
     accreditation = Accreditation.objects.create(
         election=election, organisation=organisation, role=role, full_name=full_name.strip(),
         identity_document=identity_document.strip(), interpreter_for=interpreter_for,
-        photo=photo or "",
+        photo=photo or "", user=account,
     )  # fmt: skip
     accreditation.regions.set(regions)
     _event(accreditation, None, "", Status.SUBMITTED, "applied")
