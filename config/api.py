@@ -6,6 +6,7 @@ from elections.api import ContestViewSet, StationWithBallotsViewSet
 from elections.api_protocols import ProtocolViewSet
 from elections.api_reports import ReportViewSet
 from elections.api_results import AreaResultViewSet, ChainViewSet, StationResultViewSet
+from observers.api import AccreditationViewSet, NoteViewSet, VisitViewSet
 from stations.api import RegionViewSet
 
 router = DefaultRouter()
@@ -17,5 +18,8 @@ router.register("reports", ReportViewSet, basename="report")
 router.register("results", AreaResultViewSet, basename="result")
 router.register("station-results", StationResultViewSet, basename="station-result")
 router.register("chain", ChainViewSet, basename="chain")
+router.register("observers/me", AccreditationViewSet, basename="observer-me")
+router.register("observers/visits", VisitViewSet, basename="observer-visit")
+router.register("observers/notes", NoteViewSet, basename="observer-note")
 
 urlpatterns = router.urls
