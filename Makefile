@@ -26,6 +26,7 @@ demo: install
 	$(BIN)/python manage.py load_reference kz2023
 	$(BIN)/python manage.py create_demo_users
 	$(BIN)/python manage.py simulate_election_night --reporting $(DEMO_REPORTING)
+	$(BIN)/python manage.py load_observers --visits --demo-logins
 	$(BIN)/python manage.py verify_results
 	@echo ""
 	@echo "The night is $(DEMO_REPORTING) % counted. To count the rest (about 25 minutes here), in another"
@@ -37,6 +38,7 @@ demo: install
 	@echo "  turnout:  http://127.0.0.1:8000/turnout/"
 	@echo "  the day:  http://127.0.0.1:8000/admin/elections/stationreport/dashboard/"
 	@echo "  admin:    http://127.0.0.1:8000/admin/  (logins above)"
+	@echo "  observe:  http://127.0.0.1:8000/observe/  (logins observer, coordinator)"
 	@echo "  API docs: http://127.0.0.1:8000/api/docs/"
 	@echo "  health:   http://127.0.0.1:8000/health/"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

@@ -9,11 +9,12 @@ second run finds nothing to change.
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
 
+from elections.day import ASTANA
 from elections.models import (
     BallotLine,
     Candidate,
@@ -89,6 +90,11 @@ class ElectionReport:
         )
 
 
+# RULES.md: observers' and journalists' applications close six days before election day, 18:00
+# Astana time (13 March 2023).
+ACCREDITATION_CLOSES_BEFORE = timedelta(days=6)
+
+
 def reference_election_load(
     *, name: str, progress: ProgressCallback | None = None
 ) -> tuple[Election, ElectionReport]:
@@ -96,11 +102,15 @@ def reference_election_load(
     data = load_dataset(name)
     say = progress or (lambda message: None)
     with transaction.atomic():
+        day = date.fromisoformat(data["election"]["date"])
         election = upsert(
             Election,
             {"code": name},
             name=ELECTION_NAMES.get(name, name),
-            date=date.fromisoformat(data["election"]["date"]),
+            date=day,
+            accreditation_closes=datetime.combine(
+                day - ACCREDITATION_CLOSES_BEFORE, time(18), tzinfo=ASTANA
+            ),
         )
         parties = _sync_parties(election, data)
         contests, candidates = _plan(data, election, random.Random(f"{name}/election"))

@@ -121,7 +121,8 @@ class Accreditation(Timestamped):
         _("badge code"), max_length=CODE_LENGTH, unique=True, default=new_badge_code,
         editable=False,
     )  # fmt: skip
-    valid_until = models.DateField(null=True, blank=True, editable=False)
+    # Empty: valid until the election's results are final.
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="accreditation", help_text=_("The observer's own login, once approved."),

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from config.errors import ApplicationError
@@ -28,7 +29,6 @@ from stations.models import Region, Station
 Kind, Role, Status = Organisation.Kind, Accreditation.Role, Accreditation.Status
 ORGANISATION_VALID_DAYS = 365  # a domestic organisation's accreditation lasts one year
 DECISION_DAYS = 30  # ... and is decided within 30 days of its application
-BADGE_VALID_DAYS = 10  # a person's accreditation: until results are due after election day
 PHOTO_TYPES = {".jpg", ".jpeg", ".png"}
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 # What each kind of organisation may send.
@@ -285,25 +285,22 @@ def accreditation_revoke(
 
 
 def accreditations_expire(*, today: date | None = None) -> int:
-    """Expire every approval whose validity has passed; returns how many."""
+    """Expire every approval whose election's results are final, or whose end date (set by the
+    commission) has passed; returns how many."""
     today = today or timezone.localdate()
+    ended = Accreditation.objects.filter(status=Status.APPROVED).filter(
+        Q(election__status=Election.Status.CERTIFIED) | Q(valid_until__lt=today)
+    )
     expired = 0
-    for accreditation in Accreditation.objects.filter(
-        status=Status.APPROVED, valid_until__lt=today
-    ):
+    for accreditation in ended:
         with transaction.atomic():
-            _move(
-                _lock(accreditation),
-                None,
-                Status.EXPIRED,
-                f"valid until {accreditation.valid_until}",
-            )
+            _move(_lock(accreditation), None, Status.EXPIRED, "the accreditation has ended")
         expired += 1
     return expired
 
 
 def _approve(accreditation: Accreditation, user, reason: str) -> None:
-    accreditation.valid_until = accreditation.election.date + timedelta(days=BADGE_VALID_DAYS)
+    """Valid until the election's results are final, unless the commission sets an earlier end."""
     _move(accreditation, user, Status.APPROVED, reason)
 
 
@@ -346,6 +343,8 @@ def _may_observe(accreditation: Accreditation, station: Station, at: datetime) -
         )
     if accreditation.valid_until and timezone.localdate(at) > accreditation.valid_until:
         raise NotAllowed(f"accreditation: yours ended on {accreditation.valid_until:%d %B %Y}")
+    if accreditation.election.status == Election.Status.CERTIFIED:
+        raise NotAllowed("accreditation: the results are final; observation has ended")
     if not ContestStation.objects.filter(election=accreditation.election, station=station).exists():
         raise OutOfScope(
             f"station: station {station.number} does not vote in {accreditation.election}"
