@@ -26,7 +26,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "change_contest",  # builds ballots while the election is in setup
         "view_user",
         *_ORGANISATIONS,  # the accreditation desk
-        "view_accreditation", "add_accreditation", "change_accreditation", "view_visit",
+        "view_accreditation",
+        "add_accreditation",
+        "change_accreditation",
+        "view_visit",
         "view_note",
     ],  # fmt: skip
     Role.AUDITOR: _READ,
