@@ -16,6 +16,24 @@ class ApplicationError(Exception):
         self.extra = extra or {}
 
 
+class NotAllowed(ApplicationError):
+    """Inside the user's scope, but not theirs to do (the same clerk twice, a revoked badge)."""
+
+    http_status = 403
+
+
+class OutOfScope(ApplicationError):
+    """Outside the user's scope: for them it does not exist."""
+
+    http_status = 404
+
+
+class StateConflict(ApplicationError):
+    """The object is not in a state that allows it now."""
+
+    http_status = 409
+
+
 def report_to_admin(request, exc: ApplicationError) -> None:
     """Show a service's refusal at the top of the admin page, as an error message."""
     from django.contrib import messages  # imported here: this module loads before apps are ready

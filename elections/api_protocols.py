@@ -7,10 +7,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.errors import ApplicationError
+from config.errors import ApplicationError, OutOfScope
 from elections import access
 from elections.models import PROTOCOL_LINES, Contest, Protocol
-from elections.services.protocols import EntryData, OutOfScope, protocol_submit_entry
+from elections.services.protocols import EntryData, protocol_submit_entry
 from stations.models import Station
 
 BATCH_LIMIT = 200

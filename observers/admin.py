@@ -4,6 +4,8 @@ Adding an organisation or an application, and every decision, goes through obser
 so the admin enforces exactly the rules the API does.
 """
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
@@ -24,18 +26,24 @@ class ReasonActionForm(ActionForm):
     )  # fmt: skip
 
 
-def _each(request: HttpRequest, queryset: QuerySet, decide, done: str) -> None:
-    """Apply a service to each selected row; report what was done and every refusal."""
-    succeeded = 0
-    for item in queryset:
-        try:
-            decide(item, request.POST.get("reason", ""))
-        except ApplicationError as exc:
-            messages.error(request, f"{item}: {exc.message}")
-        else:
-            succeeded += 1
-    if succeeded:
-        messages.success(request, f"{succeeded} {done}.")
+def decision(description: str, done: str, decide):
+    """An admin action that applies ``decide(item, user, reason)`` to each selected row, with
+    the reason typed beside the action, and reports what was done and every refusal."""
+
+    @admin.action(description=description)
+    def act(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
+        succeeded = 0
+        for item in queryset:
+            try:
+                decide(item, request.user, request.POST.get("reason", ""))
+            except ApplicationError as exc:
+                messages.error(request, f"{item}: {exc.message}")
+            else:
+                succeeded += 1
+        if succeeded:
+            messages.success(request, f"{succeeded} {done}.")
+
+    return act
 
 
 class EventInline(admin.TabularInline):
@@ -126,29 +134,22 @@ class OrganisationAdmin(ServiceCreateAdmin):
     filter_horizontal = ["coordinators"]
     readonly_fields = ["status", "decided_at", "valid_until", "decision_reason"]
 
+    accredit = decision(
+        _("Accredit the selected organisations"), "accredited",
+        lambda item, user, reason: services.organisation_decide(
+            organisation=item, user=user, approve=True, reason=reason),
+    )  # fmt: skip
+    refuse = decision(
+        _("Refuse the selected organisations (give the reason)"), "refused",
+        lambda item, user, reason: services.organisation_decide(
+            organisation=item, user=user, approve=False, reason=reason),
+    )  # fmt: skip
+
     @admin.display(description=_("decision due"))
     def decision_due(self, organisation: Organisation):
         if organisation.status != Organisation.Status.SUBMITTED:
             return "—"
-        return (organisation.created + services.timedelta(days=services.DECISION_DAYS)).date()
-
-    @admin.action(description=_("Accredit the selected organisations"))
-    def accredit(self, request, queryset) -> None:
-        def decide(item, reason: str):
-            return services.organisation_decide(
-                organisation=item, user=request.user, approve=True, reason=reason
-            )
-
-        _each(request, queryset, decide, "accredited")
-
-    @admin.action(description=_("Refuse the selected organisations (give the reason)"))
-    def refuse(self, request, queryset) -> None:
-        def decide(item, reason: str):
-            return services.organisation_decide(
-                organisation=item, user=request.user, approve=False, reason=reason
-            )
-
-        _each(request, queryset, decide, "refused")
+        return (organisation.created + timedelta(days=services.DECISION_DAYS)).date()
 
 
 @admin.register(Accreditation)
@@ -165,6 +166,22 @@ class AccreditationAdmin(ServiceCreateAdmin):
     change_form_template = "admin/observers/accreditation/change_form.html"
     change_list_template = "admin/observers/accreditation/change_list.html"
     raw_id_fields = ["user", "interpreter_for"]
+
+    approve = decision(
+        _("Approve the selected applications"), "approved",
+        lambda item, user, reason: services.accreditation_decide(
+            accreditation=item, user=user, approve=True, reason=reason),
+    )  # fmt: skip
+    reject = decision(
+        _("Reject the selected applications (give the reason)"), "rejected",
+        lambda item, user, reason: services.accreditation_decide(
+            accreditation=item, user=user, approve=False, reason=reason),
+    )  # fmt: skip
+    revoke = decision(
+        _("Revoke the selected accreditations (give the reason)"), "revoked",
+        lambda item, user, reason: services.accreditation_revoke(
+            accreditation=item, user=user, reason=reason),
+    )  # fmt: skip
 
     @admin.display(description=_("kind"), ordering="organisation__kind")
     def kind(self, accreditation: Accreditation) -> str:
@@ -207,33 +224,6 @@ class AccreditationAdmin(ServiceCreateAdmin):
         )
         context = {"counts": counts, "queues": queues, **(extra_context or {})}
         return super().changelist_view(request, context)
-
-    @admin.action(description=_("Approve the selected applications"))
-    def approve(self, request, queryset) -> None:
-        def decide(item, reason: str):
-            return services.accreditation_decide(
-                accreditation=item, user=request.user, approve=True, reason=reason
-            )
-
-        _each(request, queryset, decide, "approved")
-
-    @admin.action(description=_("Reject the selected applications (give the reason)"))
-    def reject(self, request, queryset) -> None:
-        def decide(item, reason: str):
-            return services.accreditation_decide(
-                accreditation=item, user=request.user, approve=False, reason=reason
-            )
-
-        _each(request, queryset, decide, "rejected")
-
-    @admin.action(description=_("Revoke the selected accreditations (give the reason)"))
-    def revoke(self, request, queryset) -> None:
-        def decide(item, reason: str):
-            return services.accreditation_revoke(
-                accreditation=item, user=request.user, reason=reason
-            )
-
-        _each(request, queryset, decide, "revoked")
 
 
 @admin.register(Visit)

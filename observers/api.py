@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.errors import NotAllowed, OutOfScope
 from elections.models import Assignment
 from observers import services
 from observers.models import Accreditation, Note, Visit
@@ -26,16 +27,14 @@ class StationRefField(serializers.Serializer):
 def _station(data: dict) -> Station:
     station = Station.objects.filter(region__code=data["region"], number=data["number"]).first()
     if station is None:
-        raise services.OutOfScope(
-            f"station: no station {data['number']} in region {data['region']}"
-        )
+        raise OutOfScope(f"station: no station {data['number']} in region {data['region']}")
     return station
 
 
 def _my_accreditation(request: Request) -> Accreditation:
     accreditation = Accreditation.objects.select_related("election").filter(user=request.user)
     if (found := accreditation.first()) is None:
-        raise services.NotAllowed("user: your account has no accreditation")
+        raise NotAllowed("user: your account has no accreditation")
     return found
 
 

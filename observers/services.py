@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from config.errors import ApplicationError
+from config.errors import ApplicationError, NotAllowed, OutOfScope, StateConflict
 from elections.models import Assignment, ContestStation, Election
 from observers.models import (
     CHECKLIST,
@@ -52,18 +52,6 @@ TRANSITIONS = {
 
 class Refused(ApplicationError):
     """Bad input or a broken rule; ``extra["errors"]`` maps the field to its messages."""
-
-
-class NotAllowed(ApplicationError):
-    http_status = 403
-
-
-class OutOfScope(ApplicationError):
-    http_status = 404
-
-
-class StateConflict(ApplicationError):
-    http_status = 409
 
 
 def _refuse(field: str, message: str) -> None:

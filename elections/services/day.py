@@ -12,10 +12,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config.errors import ApplicationError
+from config.errors import ApplicationError, StateConflict
 from elections import access
 from elections.models import ContestStation, Election, StationReport, turnout_hours
-from elections.services.protocols import StateConflict, require_scope
+from elections.services.protocols import require_scope
 from stations.models import Station
 
 Kind = StationReport.Kind

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from config.errors import ApplicationError
+from config.errors import ApplicationError, NotAllowed, OutOfScope, StateConflict
 from elections import access
 from elections.models import (
     PROTOCOL_LINES,
@@ -43,18 +43,6 @@ SAVED_ON_ENTRY = [
 
 class ProtocolInvalid(ApplicationError):
     """The numbers break a rule; ``extra["errors"]`` maps each field to its messages."""
-
-
-class OutOfScope(ApplicationError):
-    http_status = 404
-
-
-class NotAllowed(ApplicationError):
-    http_status = 403
-
-
-class StateConflict(ApplicationError):
-    http_status = 409
 
 
 @dataclass

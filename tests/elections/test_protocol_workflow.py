@@ -1,11 +1,9 @@
 import pytest
 
+from config.errors import NotAllowed, OutOfScope, StateConflict
 from elections.models import Protocol, ProtocolEvent
 from elections.services.protocols import (
-    NotAllowed,
-    OutOfScope,
     ProtocolInvalid,
-    StateConflict,
     protocol_accept,
     protocol_decide_correction,
     protocol_propose_correction,

@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from config.errors import NotAllowed, OutOfScope, StateConflict
 from elections.models import StationReport
 from elections.services.day import ReportRefused, station_report_submit
-from elections.services.protocols import NotAllowed, OutOfScope, StateConflict
 from elections.services.staff import staff_assign
 from elections.services.structure import election_change_status
 from tests.factories import StationFactory
