@@ -160,6 +160,8 @@ CELERY_BEAT_SCHEDULE = {
     # Re-queue what a lost task left undone (accepted protocols not yet published, contests whose
     # protocols changed after their last tally), so an outage delays results but loses nothing.
     "sweep": {"task": "elections.sweep", "schedule": 30.0},
+    # Observers' badges stop being valid once the results are final.
+    "expire-accreditations": {"task": "observers.expire_accreditations", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {

@@ -417,3 +417,15 @@ def note_file(
     for photo in photos:
         NotePhoto.objects.create(note=note, image=photo)
     return note
+
+
+@transaction.atomic
+def note_publish(*, note: Note, user: AbstractBaseUser) -> Note:
+    """An organisation's coordinator makes one of its notes public: its text then shows on the
+    station's results page, under the organisation's name."""
+    note = Note.objects.select_for_update().select_related("accreditation").get(pk=note.pk)
+    if not note.accreditation.organisation.coordinators.filter(pk=user.pk).exists():
+        raise NotAllowed("user: only a coordinator of the observer's organisation publishes a note")
+    note.published = True
+    note.save(update_fields=["published", "updated"])
+    return note

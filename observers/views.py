@@ -119,6 +119,12 @@ def organisation_notes(request: HttpRequest) -> HttpResponse:
         .select_related("accreditation", "station__region")
         .order_by("-created")
     )
+    if request.method == "POST":
+        services.note_publish(
+            note=get_object_or_404(notes, pk=request.POST.get("publish")), user=request.user
+        )
+        messages.success(request, _("The note is public now."))
+        return redirect("observers:organisation-notes")
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="notes.csv"'

@@ -93,7 +93,9 @@ def test_a_coordinator_sees_and_exports_only_their_organisations_notes(
     assert client_for(world.cec).get("/observe/organisation/").status_code == 404
 
 
-def test_the_public_sees_counts_per_station_but_no_names_or_text(world, observer):
+def test_the_public_sees_counts_per_station_but_no_names_or_text(
+    world, observer, django_user_model
+):
     visit_check_in(accreditation=observer, station=world.station, at=ON_THE_DAY)
     note_file(
         accreditation=observer, station=world.station, phase="voting", category="secrecy",
@@ -105,6 +107,15 @@ def test_the_public_sees_counts_per_station_but_no_names_or_text(world, observer
 
     assert "1 accredited observer visited this station (1 visit)" in html
     assert "Ballots marked in the open" not in html and "Aliya Nurova" not in html
-    Note.objects.update(published=True)  # the organisation publishes its note
+    coordinator = django_user_model.objects.create_user("coordinator")
+    observer.organisation.coordinators.add(coordinator)
+    note = Note.objects.get()
+    assert (
+        client_for(world.cec).post("/observe/organisation/", {"publish": note.pk}).status_code
+        == 404
+    )
+    client_for(coordinator).post("/observe/organisation/", {"publish": note.pk})
+    note.refresh_from_db()
+    assert note.published  # the organisation publishes its note
     results_changed()  # as the next publication would
     assert "Ballots marked in the open" in page("/results/obs/stations/AKM-11/")
