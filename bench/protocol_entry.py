@@ -75,6 +75,7 @@ def serve() -> tuple[subprocess.Popen, subprocess.Popen]:
     env = {
         **os.environ,
         "DEBUG": "false",
+        "SECURE_SSL_REDIRECT": "false",
         "SECRET_KEY": "bench-only",
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": POSTGRES_URL,

@@ -30,8 +30,9 @@ NATIONAL_JSON = "/api/v1/results/?election=kz2023&contest=mazhilis-list&level=na
 
 def serve() -> subprocess.Popen:
     env = {
-        **os.environ, "DEBUG": "false", "SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": POSTGRES_URL, "REDIS_URL": REDIS_URL, "LOG_LEVEL": "WARNING",
+        **os.environ, "DEBUG": "false", "SECURE_SSL_REDIRECT": "false",
+        "SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": POSTGRES_URL,
+        "REDIS_URL": REDIS_URL, "LOG_LEVEL": "WARNING",
     }  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{PORT}",

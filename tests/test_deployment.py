@@ -1,0 +1,51 @@
+"""Production settings: Django's deployment check is clean, HTTPS is enforced, sessions idle out."""
+
+import os
+import secrets
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.test import Client
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_check_deploy_prints_no_warning_with_production_settings():
+    env = {
+        **os.environ, "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "saylau.example.kz", "DJANGO_SETTINGS_MODULE": "config.settings",
+    }  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_plain_http_is_sent_to_https_except_the_health_check(settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert Client().get("/results/").status_code == 301
+    assert Client().get("/health/", secure=False).status_code in (200, 503)
+    assert Client().get("/results/", HTTP_X_FORWARDED_PROTO="https").status_code != 301
+
+
+@pytest.mark.django_db
+def test_a_session_ends_after_half_an_hour_without_a_request(admin_user):
+    client = Client()
+    client.force_login(admin_user)
+    start = datetime.now(UTC)
+
+    with time_machine.travel(start + timedelta(minutes=25)):
+        assert client.get("/admin/").status_code == 200  # each request keeps it alive
+    with time_machine.travel(start + timedelta(minutes=50)):
+        assert client.get("/admin/").status_code == 200
+    with time_machine.travel(start + timedelta(minutes=81)):
+        assert client.get("/admin/").status_code == 302  # idle for 31 minutes: log in again
