@@ -19,6 +19,7 @@ def test_check_deploy_prints_no_warning_with_production_settings():
         **os.environ, "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "saylau.example.kz", "DJANGO_SETTINGS_MODULE": "config.settings",
     }  # fmt: skip
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True,
@@ -49,3 +50,19 @@ def test_a_session_ends_after_half_an_hour_without_a_request(admin_user):
         assert client.get("/admin/").status_code == 200
     with time_machine.travel(start + timedelta(minutes=81)):
         assert client.get("/admin/").status_code == 302  # idle for 31 minutes: log in again
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("login_page", ["/admin/login/", "/observe/login/"])
+def test_five_wrong_passwords_lock_the_login_out(admin_user, login_page):
+    client = Client()
+    for _ in range(4):
+        wrong = client.post(login_page, {"username": "admin", "password": "guess"})
+        assert wrong.status_code == 200  # the form again, with its error
+    assert client.post(login_page, {"username": "admin", "password": "guess"}).status_code == 429
+
+    locked = client.post(login_page, {"username": "admin", "password": "password"})
+
+    assert locked.status_code == 429  # even the right password, for 30 minutes
+    assert Client().post("/admin/login/", {"username": "admin", "password": "password"},
+                         REMOTE_ADDR="10.0.0.9").status_code == 302  # fmt: skip

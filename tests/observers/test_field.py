@@ -62,7 +62,7 @@ def test_an_observer_logs_in_checks_in_files_a_note_and_checks_out(world, observ
 def test_someone_without_an_accreditation_gets_no_observer_page(world, django_user_model):
     django_user_model.objects.create_user("nobody", password="pw-long-enough-1")
     client = Client()
-    client.login(username="nobody", password="pw-long-enough-1")
+    client.post("/observe/login/", {"username": "nobody", "password": "pw-long-enough-1"})
     assert client.get("/observe/").status_code == 404
     assert Client().get("/observe/")["Location"].startswith("/observe/login/")
 
