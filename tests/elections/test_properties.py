@@ -1,0 +1,87 @@
+"""Properties that must hold for every input, not just the examples: hypothesis searches for a
+counter-example to each (and shrinks any it finds to the smallest)."""
+
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from elections.services.protocol_checks import control_errors
+from elections.services.seats import DHONDT, HARE, SAINTE_LAGUE, ListVotes, allocate_seats
+
+
+@st.composite
+def consistent_protocols(draw):
+    """A protocol whose every control relation holds, and its votes."""
+    voters = draw(st.integers(0, 5_000))
+    issued = draw(st.integers(0, voters))
+    votes = draw(st.lists(st.integers(0, 2_000), min_size=2, max_size=12))
+    valid = sum(votes)
+    numbers = {
+        "l1_voters": max(voters, issued), "l2_received": issued + draw(st.integers(0, 500)),
+        "l3_issued": issued, "l3a_mobile": draw(st.integers(0, issued)),
+        "l3b_absentee": draw(st.integers(0, issued)), "l5_found": 0, "l6_invalid": 0,
+        "l7_valid": valid,
+    }  # fmt: skip
+    numbers["l4_cancelled"] = numbers["l2_received"] - issued
+    numbers["l6_invalid"] = draw(st.integers(0, 300))
+    numbers["l5_found"] = numbers["l6_invalid"] + valid
+    return numbers, votes
+
+
+@given(consistent_protocols())
+def test_a_consistent_protocol_passes_every_control_relation(protocol):
+    numbers, votes = protocol
+    assert control_errors(numbers, votes) == []
+
+
+@given(
+    consistent_protocols(),
+    st.sampled_from(["l2_received", "l4_cancelled", "l5_found", "l6_invalid", "l7_valid"]),
+    st.integers(1, 1_000),
+)
+def test_changing_any_balanced_line_alone_breaks_a_relation_that_names_a_line(
+    protocol, line, change
+):
+    numbers, votes = protocol
+    numbers = {**numbers, line: numbers[line] + change}
+
+    errors = control_errors(numbers, votes)
+
+    assert errors and all(error.field in numbers for error in errors)
+
+
+lists_of_votes = st.lists(st.integers(0, 1_000_000), min_size=1, max_size=10)
+methods = st.sampled_from([HARE, DHONDT, SAINTE_LAGUE])
+
+
+def allocate(votes: list[int], seats: int, method: str, against_all: int = 0, threshold=5):
+    lists = [ListVotes(name=f"L{i}", votes=v, order=i) for i, v in enumerate(votes)]
+    return allocate_seats(
+        lists=lists, against_all=against_all, seats=seats,
+        threshold_percent=Decimal(threshold), method=method,
+    )  # fmt: skip
+
+
+@given(lists_of_votes, st.integers(0, 120), methods, st.integers(0, 100_000))
+def test_seats_sum_to_the_total_once_a_list_passes_and_only_passing_lists_win(
+    votes, seats, method, against_all
+):
+    result = allocate(votes, seats, method, against_all)
+
+    passed = [row for row in result if row.passed]
+    assert sum(row.seats for row in result) == (seats if passed else 0)
+    assert all(row.seats == 0 for row in result if not row.passed)
+    base = sum(votes) + against_all
+    assert all((row.votes * 100 >= 5 * base) == row.passed for row in result if base)
+
+
+@given(lists_of_votes, st.integers(1, 120), methods, st.data())
+def test_more_votes_never_cost_a_list_a_seat(votes, seats, method, data):
+    """Monotonicity: a list that gains votes while the others stand still keeps its seats."""
+    index = data.draw(st.integers(0, len(votes) - 1))
+    gain = data.draw(st.integers(1, 100_000))
+    before = allocate(votes, seats, method)[index]
+    after = allocate([v + gain if i == index else v for i, v in enumerate(votes)], seats, method)
+
+    assert after[index].seats >= before.seats
