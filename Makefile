@@ -10,7 +10,7 @@ SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
 # newcomer should wait on the embedded setup; the demo prints the command that finishes it.
 DEMO_REPORTING ?= 10
 
-.PHONY: install demo test test-services test-e2e lint format bench clean
+.PHONY: install demo test test-services test-e2e test-fuzz lint format bench clean
 
 install: $(INSTALLED)
 
@@ -64,6 +64,10 @@ test-services: install
 # are kept in var/e2e/.
 test-e2e: install
 	$(BIN)/pytest -m e2e
+
+# The API fuzzed from its own OpenAPI schema, in process: no 500s, answers match the schema.
+test-fuzz: install
+	$(BIN)/pytest -m fuzz
 
 bench: install
 	$(BIN)/python -m bench.run

@@ -23,3 +23,5 @@ urlpatterns = [
     path("language/<str:code>/", choose_language, name="language"),
     path("health/", health, name="health"),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "config.api_errors.not_found"

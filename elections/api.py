@@ -2,6 +2,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
+from config.filters import WholeNumberFilter
 from elections.models import BallotLine, Contest
 from elections.selectors import station_ballots
 from stations.api import StationSerializer, StationViewSet
@@ -10,7 +11,7 @@ from stations.api import StationSerializer, StationViewSet
 class BallotLineSerializer(serializers.ModelSerializer):
     kind = serializers.SerializerMethodField()
     name = serializers.SerializerMethodField()
-    party = serializers.SlugRelatedField(slug_field="short_name", read_only=True)
+    party = serializers.SlugRelatedField(slug_field="short_name", read_only=True, allow_null=True)
 
     class Meta:
         model = BallotLine
@@ -35,8 +36,10 @@ class BallotLineSerializer(serializers.ModelSerializer):
 
 class ContestSerializer(serializers.ModelSerializer):
     election = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    district = serializers.StringRelatedField(source="district.name", default=None)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    district = serializers.CharField(
+        source="district.name", default=None, allow_null=True, read_only=True
+    )
     ballot = BallotLineSerializer(source="ballot_lines", many=True, read_only=True)
 
     class Meta:
@@ -62,7 +65,7 @@ class ContestSerializer(serializers.ModelSerializer):
 class ContestFilter(django_filters.FilterSet):
     election = django_filters.CharFilter(field_name="election__code")
     region = django_filters.CharFilter(field_name="region__code")
-    station = django_filters.NumberFilter(field_name="coverage__station_id")
+    station = WholeNumberFilter(field_name="coverage__station_id")
 
     class Meta:
         model = Contest

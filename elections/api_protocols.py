@@ -1,5 +1,6 @@
 """/api/v1/protocols/: staff submit entries and follow their protocols, by token or session."""
 
+import django_filters
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -8,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.errors import ApplicationError, OutOfScope
+from config.filters import WholeNumberFilter
 from elections import access
 from elections.models import PROTOCOL_LINES, Contest, Protocol
 from elections.services.protocols import EntryData, protocol_submit_entry
@@ -95,6 +97,15 @@ class ProtocolSerializer(serializers.Serializer):
         }
 
 
+class ProtocolFilter(django_filters.FilterSet):
+    contest = WholeNumberFilter(field_name="contest_id")
+    station = WholeNumberFilter(field_name="station_id")
+
+    class Meta:
+        model = Protocol
+        fields = ["status", "contest", "station", "is_active"]
+
+
 class ProtocolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Protocols in your commission's area. POST submits an entry: the first or the blind second.
 
@@ -104,7 +115,7 @@ class ProtocolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ProtocolSerializer
     permission_classes = [permissions.IsAuthenticated]
-    filterset_fields = ["status", "contest", "station", "is_active"]
+    filterset_class = ProtocolFilter
 
     def get_queryset(self):
         protocols = Protocol.objects.select_related("station", "contest").prefetch_related(

@@ -1,11 +1,13 @@
 """/api/v1/reports/: precinct staff report the day (opened, turnout, closed, counting)."""
 
+import django_filters
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.filters import WholeNumberFilter
 from elections import access
 from elections.models import Election, StationReport
 from elections.services.day import station_report_submit
@@ -29,6 +31,14 @@ class ReportSerializer(serializers.Serializer):
     created = serializers.DateTimeField(read_only=True)
 
 
+class ReportFilter(django_filters.FilterSet):
+    station = WholeNumberFilter(field_name="station_id")
+
+    class Meta:
+        model = StationReport
+        fields = ["election__code", "station", "kind"]
+
+
 class ReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Station reports in your commission's area. POST adds one; the day only moves forward.
 
@@ -39,7 +49,7 @@ class ReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ReportSerializer
     permission_classes = [permissions.IsAuthenticated]
-    filterset_fields = ["election__code", "station", "kind"]
+    filterset_class = ReportFilter
 
     def get_queryset(self):
         reports = StationReport.objects.select_related("election").order_by("at", "pk")

@@ -10,6 +10,7 @@ from rest_framework import pagination, serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.throttling import AnonRateThrottle
 
+from config.filters import WholeNumberFilter
 from elections import results
 from elections.models import ContestTally, Publication
 
@@ -96,7 +97,7 @@ class StationResultFilter(django_filters.FilterSet):
     election = django_filters.CharFilter(field_name="protocol__contest__election__code")
     contest = django_filters.CharFilter(field_name="protocol__contest__code")
     region = django_filters.CharFilter(field_name="protocol__station__region__code")
-    station = django_filters.NumberFilter(field_name="protocol__station__number")
+    station = WholeNumberFilter(field_name="protocol__station__number")
 
     class Meta:
         model = Publication
@@ -118,7 +119,7 @@ class ChainPagination(pagination.PageNumberPagination):
 
 
 class ChainFilter(django_filters.FilterSet):
-    after = django_filters.NumberFilter(
+    after = WholeNumberFilter(
         field_name="sequence", lookup_expr="gt", label="Records after this sequence number"
     )
 

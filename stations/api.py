@@ -1,6 +1,7 @@
 import django_filters
 from rest_framework import serializers, viewsets
 
+from config.filters import WholeNumberFilter
 from stations.models import Region, Station
 from stations.selectors import station_search
 
@@ -49,7 +50,8 @@ class StationSerializer(serializers.ModelSerializer):
 
 class StationFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(field_name="region__code", help_text="Region code, e.g. AKT")
-    district = django_filters.NumberFilter(field_name="district_id")
+    district = WholeNumberFilter(field_name="district_id")
+    number = WholeNumberFilter()
     q = django_filters.CharFilter(
         method="filter_words", help_text="Words that must all be in the name or address"
     )

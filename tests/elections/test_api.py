@@ -112,3 +112,16 @@ def test_the_api_docs_load_their_assets_from_this_site(client):
     assert response.status_code == 200
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in text
     assert "cdn" not in text.lower() and "https://" not in text
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/contests/?station=1e274", "/api/v1/stations/?number=99999999999",
+     "/api/v1/chain/?after=-1", "/api/v1/station-results/?station=1.5"],
+)  # fmt: skip
+def test_a_number_filter_the_database_cannot_hold_is_a_400_naming_it(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 400
+    name = url.split("?")[1].split("=")[0]
+    assert name in response.json()
