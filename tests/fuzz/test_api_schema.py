@@ -3,7 +3,9 @@ sends, no answer is a 500 and every answer matches the schema. `make test-fuzz`.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
@@ -11,6 +13,17 @@ from tests.elections.conftest import Night
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def keep_the_tests_connection():
+    """As Django's test client does: the app must not close the connection that holds the
+    test's transaction at the end of each request (Postgres would lose it)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
