@@ -3,11 +3,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from elections.models import PROTOCOL_LINES, BallotLine, Election, StationReport, turnout_hours
 from elections.services.protocols import EntryData
-from stations.models import Region
+from stations.models import Region, Station
 
 
 class ServiceErrorsForm(forms.Form):
@@ -21,6 +22,15 @@ class ServiceErrorsForm(forms.Form):
 class StationPickForm(forms.Form):
     region = forms.ModelChoiceField(Region.objects.all(), to_field_name="code", label=_("Region"))
     number = forms.IntegerField(min_value=1, label=_("Station number"))
+
+    def station(self, stations: QuerySet[Station], missing: str) -> Station | None:
+        """The valid form's station among ``stations``; otherwise ``missing`` beside the number."""
+        station = stations.filter(
+            region=self.cleaned_data["region"], number=self.cleaned_data["number"]
+        ).first()
+        if station is None:
+            self.add_error("number", missing)
+        return station
 
 
 class ProtocolNumbersForm(ServiceErrorsForm):

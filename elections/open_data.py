@@ -37,12 +37,20 @@ def contest_csv_rows(
     lines: list[BallotLine], records: Iterable[tuple[dict, str]]
 ) -> Iterator[list]:
     for record, sha256 in records:
-        votes = {item["position"]: item["votes"] for item in record["votes"]}
-        yield [
-            record["election"], record["contest"], record["region"], record["station"],
-            record["version"], *[record["lines"][name] for name in PROTOCOL_LINES],
-            *[votes.get(line.position, 0) for line in lines], sha256,
-        ]  # fmt: skip
+        votes = _votes(record)
+        yield [*_station_columns(record), *[votes.get(line.position, 0) for line in lines], sha256]
+
+
+def _station_columns(record: dict) -> list:
+    """A record's values for STATION_COLUMNS."""
+    return [
+        record["election"], record["contest"], record["region"], record["station"],
+        record["version"], *[record["lines"][name] for name in PROTOCOL_LINES],
+    ]  # fmt: skip
+
+
+def _votes(record: dict) -> dict[int, int]:
+    return {item["position"]: item["votes"] for item in record["votes"]}
 
 
 def contest_records(contest: Contest) -> list[tuple[dict, str]]:
@@ -88,14 +96,9 @@ def election_csv_lines(election: Election) -> Iterator[str]:
         .values_list("record", "sha256")
     )
     for record, sha256 in records.iterator(chunk_size=2000):
-        votes = {item["position"]: item["votes"] for item in record["votes"]}
-        yield line(
-            [
-                record["election"], record["contest"], record["region"], record["station"],
-                record["version"], *[record["lines"][name] for name in PROTOCOL_LINES],
-                *[votes.get(n, "") for n in range(1, widest + 1)], sha256,
-            ]
-        )  # fmt: skip
+        votes = _votes(record)
+        yield line([*_station_columns(record), *[votes.get(n, "") for n in range(1, widest + 1)],
+                    sha256])  # fmt: skip
 
 
 def chain_lines(after: int = 0) -> Iterator[str]:

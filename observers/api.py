@@ -16,6 +16,7 @@ from config.errors import NotAllowed, OutOfScope
 from elections.models import Assignment
 from observers import services
 from observers.models import Accreditation, Note, Visit
+from observers.selectors import accreditation_of
 from stations.models import Station
 
 
@@ -32,10 +33,10 @@ def _station(data: dict) -> Station:
 
 
 def _my_accreditation(request: Request) -> Accreditation:
-    accreditation = Accreditation.objects.select_related("election").filter(user=request.user)
-    if (found := accreditation.first()) is None:
+    accreditation = accreditation_of(request.user)
+    if accreditation is None:
         raise NotAllowed("user: your account has no accreditation")
-    return found
+    return accreditation
 
 
 class AccreditationSerializer(serializers.ModelSerializer):

@@ -146,10 +146,6 @@ class Accreditation(Timestamped):
     def masked_document(self) -> str:
         return "•••" + self.identity_document[-3:]
 
-    @property
-    def nationwide(self) -> bool:
-        return not self.regions.exists()
-
 
 class AccreditationEvent(models.Model):
     """Append-only history of an accreditation's (or an organisation's) decisions."""

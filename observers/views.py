@@ -9,11 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from config.errors import ApplicationError
 from observers import services
 from observers.forms import NoteForm, StationForm
 from observers.models import CHECKLIST, Accreditation, Note, Organisation
+from observers.selectors import accreditation_of
 from stations.models import Station
 
 
@@ -37,24 +39,14 @@ def badge_qr(request: HttpRequest, accreditation: Accreditation) -> str:
 # --- observers in the field --------------------------------------------------------------------
 
 
+NO_STATION = _lazy("No station with this number in the region.")
+
+
 def _my_accreditation(request: HttpRequest) -> Accreditation:
-    accreditation = (
-        Accreditation.objects.select_related("organisation", "election")
-        .filter(user=request.user)
-        .first()
-    )
+    accreditation = accreditation_of(request.user)
     if accreditation is None:
         raise Http404(_("Your account has no accreditation."))
     return accreditation
-
-
-def _station(form: StationForm) -> Station | None:
-    station = Station.objects.filter(
-        region=form.cleaned_data["region"], number=form.cleaned_data["number"]
-    ).first()
-    if station is None:
-        form.add_error("number", _("No station with this number in the region."))
-    return station
 
 
 @login_required(login_url="observers:login")
@@ -70,7 +62,7 @@ def observe(request: HttpRequest) -> HttpResponse:
                     request, _("Checked out of station %(n)s.") % {"n": visit.station.number}
                 )
                 return redirect("observers:observe")
-            if form.is_valid() and (station := _station(form)):
+            if form.is_valid() and (station := form.station(Station.objects.all(), NO_STATION)):
                 services.visit_check_in(accreditation=accreditation, station=station)
                 messages.success(request, _("Checked in at station %(n)s.") % {"n": station.number})
                 return redirect("observers:observe")
@@ -92,7 +84,11 @@ def note(request: HttpRequest) -> HttpResponse:
     visit = accreditation.visits.filter(left__isnull=True).select_related("station__region").first()
     initial = {"region": visit.station.region.code, "number": visit.station.number} if visit else {}
     form = NoteForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid() and (station := _station(form)):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (station := form.station(Station.objects.all(), NO_STATION))
+    ):
         data = form.cleaned_data
         try:
             services.note_file(

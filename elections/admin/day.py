@@ -83,14 +83,10 @@ class StationReportAdmin(admin.ModelAdmin):
         """Pick the station by region and number; precinct staff see theirs as a link."""
         form = StationPickForm(request.GET or None)
         if form.is_valid():
-            station = (
-                access.stations_in_scope(request.user, access.ENTER)
-                .filter(region=form.cleaned_data["region"], number=form.cleaned_data["number"])
-                .first()
-            )
+            stations = access.stations_in_scope(request.user, access.ENTER)
+            station = form.station(stations, _("No such station in your commission's area."))
             if station is not None:
                 return redirect("admin:elections_stationreport_report", station.pk)
-            form.add_error("number", _("No such station in your commission's area."))
         mine = Station.objects.filter(
             assignment__user=request.user, assignment__role=Assignment.Role.PRECINCT
         ).select_related("region")

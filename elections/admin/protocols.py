@@ -102,12 +102,8 @@ class ProtocolAdmin(admin.ModelAdmin):
         station, contests = None, []
         if form.is_valid():
             stations = access.stations_in_scope(request.user, access.ENTER)
-            station = stations.filter(
-                region=form.cleaned_data["region"], number=form.cleaned_data["number"]
-            ).first()
-            if station is None:
-                form.add_error("number", _("No such station in your commission's area."))
-            else:
+            station = form.station(stations, _("No such station in your commission's area."))
+            if station is not None:
                 contests = contests_for_entry(station)
         mine = Station.objects.filter(
             assignment__user=request.user, assignment__role=Assignment.Role.PRECINCT

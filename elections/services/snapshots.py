@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 
 from elections.models import PROTOCOL_LINES, Contest, Publication
 from elections.open_data import contest_csv, contest_document, contest_records
+from elections.results import current_records
 
 
 def _folder(contest: Contest) -> str:
@@ -54,11 +55,7 @@ def station_snapshots_write(*, publications: list[Publication]) -> list[str]:
     elections = {p.record["election"] for p in publications}
     stations = {p.protocol.station_id for p in publications}
     current = (
-        Publication.objects.filter(
-            protocol__station_id__in=stations,
-            protocol__contest__election__code__in=elections,
-            protocol__is_active=True,
-        )
+        current_records(station_id__in=stations, contest__election__code__in=elections)
         .order_by("record__contest")
         .values_list("record", "sha256")
     )
