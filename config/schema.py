@@ -11,7 +11,8 @@ CONTEST_KIND = Contest.Kind.choices
 # Every refusal the API can answer, on every operation: the schema then describes all answers.
 ERRORS = {
     "400": "Bad input: the fields and the rules they break",
-    "403": "Not yours to do (or not logged in)",
+    "401": "Not signed in, or the token has expired",
+    "403": "Not yours to do",
     "404": "Not found, or outside your scope",
     "409": "Not in a state that allows it now",
     "429": "Too many requests from an anonymous client",

@@ -7,10 +7,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from config.health import health
 from config.language import choose_language
 
-admin.site.site_header = "Saylau"
-admin.site.site_title = "Saylau"
-admin.site.index_title = "Election administration"
-
 urlpatterns = [
     path("", include("stations.urls")),
     path("", include("elections.urls")),

@@ -10,10 +10,10 @@ from django.test import Client
 @pytest.fixture
 def staff_client(db) -> Client:
     """A client logged in as a superuser with staff access to the admin."""
+    from tests.clients import client_for
+
     user = get_user_model().objects.create_superuser("clerk", "clerk@example.org", "pw-clerk-123")
-    client = Client()
-    client.force_login(user)
-    return client
+    return client_for(user)
 
 
 @contextmanager

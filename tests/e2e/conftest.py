@@ -44,3 +44,17 @@ def live_night(transactional_db, django_user_model) -> Night:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+def admin_log_in(page, live_server, user, password: str) -> None:
+    """Sign in on the admin's page with the password and a fresh backup code of the user's."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="backup codes")
+    code = device.token_set.create(token=StaticToken.random_token()).token
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.fill("#id_otp_token", code)
+    page.click("input[type=submit]")

@@ -1,6 +1,7 @@
 import pytest
 
 from observers.models import Accreditation, Note
+from tests.e2e.conftest import admin_log_in
 from tests.observers.test_accreditation import World
 
 pytestmark = pytest.mark.e2e
@@ -18,10 +19,7 @@ def test_accreditation_from_registration_to_a_note_from_the_field(
     account = django_user_model.objects.create_user("new-observer", password=PASSWORD)
 
     # The commission registers the organisation and the application, then approves it.
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "cec")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    admin_log_in(page, live_server, world.cec, PASSWORD)
     page.goto(f"{live_server.url}/admin/observers/organisation/add/")
     page.fill("#id_name", "Nordic Observation Mission")
     page.select_option("#id_kind", "international")

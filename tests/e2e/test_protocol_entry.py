@@ -1,17 +1,10 @@
 import pytest
 
 from elections.models import Protocol
+from tests.e2e.conftest import admin_log_in
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "pw-long-enough-1"
-
-
-def log_in(page, live_server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
 
 
 def type_protocol(page, live_server, votes: tuple[int, int, int]) -> None:
@@ -35,15 +28,15 @@ def type_protocol(page, live_server, votes: tuple[int, int, int]) -> None:
 def test_two_clerks_and_a_supervisor_take_a_protocol_to_accepted_in_the_admin(
     page, live_server, live_night, screenshots
 ):
-    log_in(page, live_server, "clerk1")
+    admin_log_in(page, live_server, live_night.clerk, PASSWORD)
     type_protocol(page, live_server, (400, 150, 40))
     assert "saved — Awaiting second entry" in page.content()
 
-    log_in(page, live_server, "clerk2")
+    admin_log_in(page, live_server, live_night.clerk2, PASSWORD)
     type_protocol(page, live_server, (410, 140, 40))  # a typing slip on two lines
     assert "saved — Entries differ" in page.content()
 
-    log_in(page, live_server, "super1")
+    admin_log_in(page, live_server, live_night.supervisor, PASSWORD)
     page.goto(f"{live_server.url}/admin/elections/protocol/?queue=supervisor")
     page.click("text=KAR 101")
     page.check("input[name='choose_vote:1'][value='1']")

@@ -1,0 +1,48 @@
+"""API sign-in: staff sessions count only once two-factor verified; tokens expire."""
+
+from django.utils import timezone
+from drf_spectacular.authentication import SessionScheme, TokenScheme
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+from elections.services.credentials import api_token_expires
+
+
+class VerifiedSessionAuthentication(SessionAuthentication):
+    """A staff session that has not passed the second factor is treated as anonymous.
+
+    Observers, who are not commission staff, sign in with a password alone.
+    """
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user = result[0]
+        if user.is_staff and not user.is_verified():
+            return None
+        return result
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """DRF's token, refused once older than API_TOKEN_LIFETIME: a lost laptop's token dies."""
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        expired = api_token_expires(token)
+        if expired <= timezone.now():
+            raise AuthenticationFailed(
+                f"The token expired at {timezone.localtime(expired):%Y-%m-%d %H:%M %Z}; "
+                "issue a new one in the admin (API token)."
+            )
+        return user, token
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The schema describes it as DRF's session sign-in, which it is."""
+
+    target_class = VerifiedSessionAuthentication
+
+
+class ExpiringTokenScheme(TokenScheme):
+    target_class = ExpiringTokenAuthentication
