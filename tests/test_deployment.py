@@ -67,3 +67,14 @@ def test_five_wrong_passwords_lock_the_login_out(admin_user, login_page):
     assert locked.status_code == 429  # even the right password, for 30 minutes
     elsewhere = {"username": "admin", "password": "password", "otp_token": current_code(admin_user)}
     assert Client().post("/admin/login/", elsewhere, REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/results/", "/api/v1/regions/", "/admin/login/", "/api/docs/"])
+def test_every_answer_allows_only_the_sites_own_scripts_and_styles(path):
+    first, cached = Client().get(path), Client().get(path)
+
+    for response in (first, cached):  # the public cache's copy carries it too
+        policy = response["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "object-src 'none'" in policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy

@@ -29,10 +29,26 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
+def new_tab(browser):
+    """Opens browser tabs (with the context's options: a phone's viewport, say); the test fails
+    if any page it opened broke the Content-Security-Policy."""
+    contexts, refused = [], []
+
+    def open_tab(**options):
+        contexts.append(browser.new_context(**options))
+        tab = contexts[-1].new_page()
+        tab.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
+        return tab
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+    assert not refused, "the CSP refused something the page needs: " + "; ".join(refused)
+
+
+@pytest.fixture
+def page(new_tab):
+    return new_tab(viewport={"width": 1280, "height": 900})
 
 
 @pytest.fixture

@@ -7,13 +7,12 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_reader_drills_down_from_the_home_page_to_a_station(
-    browser, live_server, live_night, screenshots
+    new_tab, live_server, live_night, screenshots
 ):
     # Real commits here: publication and totals run as each acceptance commits.
     live_night.accept(live_night.station)
     live_night.accept(live_night.neighbour, good_numbers(vote_1=300, vote_2=250))
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    page = phone.new_page()
+    page = new_tab(viewport={"width": 390, "height": 844}, is_mobile=True)
 
     page.goto(f"{live_server.url}/results/")
     assert page.locator("h1").inner_text() == live_night.election.name
@@ -29,4 +28,12 @@ def test_a_reader_drills_down_from_the_home_page_to_a_station(
     page.click("text=Русский")
     assert "Строки протокола" in page.content()
     page.screenshot(path=screenshots / "results-station.png", full_page=True)
-    phone.close()
+
+
+def test_the_api_docs_render_under_the_content_security_policy(page, live_server, transactional_db):
+    page.goto(f"{live_server.url}/api/docs/")
+
+    page.wait_for_selector("text=/api/v1/results/")
+    assert "default-src 'self'" in page.evaluate(
+        "fetch(location.href).then(r => r.headers.get('content-security-policy'))"
+    )
