@@ -162,7 +162,7 @@ def test_a_party_list_shows_its_provisional_seats(db):
     html = page(f"/results/{contest.election.code}/")
 
     assert "Provisional seats: A 6, B 4" in html
-    assert html.count("<circle") == 10
+    assert html.count("<circle") == 10 + 2  # a seat each, and the two parties' legend marks
 
 
 def test_pollers_get_a_304_until_the_next_publication(night):
