@@ -164,6 +164,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs as LOGGING says, JSON included
 CELERY_RESULT_EXPIRES = 3600
 # Every periodic task, in one place.
 CELERY_BEAT_SCHEDULE = {
@@ -253,10 +254,19 @@ AXES_VERBOSE = False  # no banner at every start; each failure is still logged
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 
+# JSON lines for the log pipeline in production (state changes and task runs carry their fields,
+# see config/events.py); plain text when developing.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "config.events.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # One line per task run is noise at 50,000 protocols a night; failures still show.
     "loggers": {"celery.app.trace": {"level": "WARNING"}},

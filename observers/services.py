@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.errors import ApplicationError, NotAllowed, OutOfScope, StateConflict
+from config.events import log_event
 from elections.models import Assignment, ContestStation, Election
 from observers.models import (
     CHECKLIST,
@@ -95,6 +96,7 @@ def organisation_register(
     AccreditationEvent.objects.create(
         organisation=organisation, user=user, to_status=status, reason="registered"
     )
+    log_event("organisation.registered", organisation=organisation.pk, status=status)
     return organisation
 
 
@@ -134,6 +136,10 @@ def organisation_decide(
     AccreditationEvent.objects.create(
         organisation=organisation, user=user, from_status=Organisation.Status.SUBMITTED,
         to_status=organisation.status, reason=reason.strip(),
+    )  # fmt: skip
+    log_event(
+        "organisation.decided", organisation=organisation.pk, to_status=organisation.status,
+        user=user.username,
     )  # fmt: skip
     return organisation
 
@@ -317,6 +323,11 @@ def _event(accreditation, user, from_status: str, to: str, reason: str) -> None:
         accreditation=accreditation, user=user, from_status=from_status, to_status=to,
         reason=reason.strip(),
     )  # fmt: skip
+    # No names or documents: the log is read more widely than the register.
+    log_event(
+        "accreditation.status", accreditation=accreditation.pk, from_status=from_status,
+        to_status=to, user=getattr(user, "username", None),
+    )  # fmt: skip
 
 
 # --- in the field ----------------------------------------------------------------------------
@@ -353,7 +364,10 @@ def visit_check_in(
     _may_observe(accreditation, station, at)
     try:
         with transaction.atomic():
-            return Visit.objects.create(accreditation=accreditation, station=station, arrived=at)
+            visit = Visit.objects.create(accreditation=accreditation, station=station, arrived=at)
+            log_event("visit.checked_in", visit=visit.pk, accreditation=accreditation.pk,
+                      station=station.pk)  # fmt: skip
+            return visit
     except IntegrityError:
         open_visit = Visit.objects.get(accreditation=accreditation, left__isnull=True)
         raise StateConflict(
@@ -375,6 +389,7 @@ def visit_check_out(*, accreditation: Accreditation, at: datetime | None = None)
     if visit.left < visit.arrived:
         _refuse("at", "checking out cannot come before checking in")
     visit.save(update_fields=["left"])
+    log_event("visit.checked_out", visit=visit.pk, accreditation=accreditation.pk)
     return visit
 
 
@@ -416,6 +431,10 @@ def note_file(
     )  # fmt: skip
     for photo in photos:
         NotePhoto.objects.create(note=note, image=photo)
+    log_event(
+        "note.filed", note=note.pk, accreditation=accreditation.pk, station=station.pk,
+        severity=severity, photos=len(photos),
+    )  # fmt: skip
     return note
 
 
@@ -428,4 +447,5 @@ def note_publish(*, note: Note, user: AbstractBaseUser) -> Note:
         raise NotAllowed("user: only a coordinator of the observer's organisation publishes a note")
     note.published = True
     note.save(update_fields=["published", "updated"])
+    log_event("note.published", note=note.pk, user=user.username)
     return note

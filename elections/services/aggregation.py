@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
+from config.events import log_event
 from config.public_cache import results_changed
 from elections.models import (
     PROTOCOL_LINES,
@@ -152,6 +153,7 @@ def _write(totals: dict[int, dict[str, AreaTotals]]) -> int:
         ],
         batch_size=2000,
     )
+    log_event("totals.written", contests=sorted(totals), rows=len(rows))
     return len(rows)
 
 

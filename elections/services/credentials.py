@@ -11,6 +11,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from config.events import log_event
+
 BACKUP_CODES = 10
 
 
@@ -37,6 +39,7 @@ def two_factor_enrol(
     backup = StaticDevice.objects.create(user=user, name="backup codes", confirmed=True)
     codes = backup_codes or [StaticToken.random_token() for _ in range(BACKUP_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=backup, token=code) for code in codes)
+    log_event("staff.two_factor_enrolled", user=user.username)
     return Enrolment(
         config_url=totp.config_url, key=b32encode(totp.bin_key).decode(), backup_codes=codes
     )
@@ -50,4 +53,5 @@ def api_token_expires(token: Token) -> datetime:
 def api_token_issue(*, user: AbstractBaseUser) -> Token:
     """A new API token for a member of staff; the previous one, if any, stops working."""
     Token.objects.filter(user=user).delete()
+    log_event("staff.api_token_issued", user=user.username)
     return Token.objects.create(user=user)

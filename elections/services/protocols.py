@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from config.errors import ApplicationError, NotAllowed, OutOfScope, StateConflict
+from config.events import log_event
 from elections import access
 from elections.models import (
     PROTOCOL_LINES,
@@ -489,3 +490,8 @@ def _record(
         to_status=to,
         reason=reason,
     )
+    log_event(
+        "protocol.status", action=action, protocol=protocol.pk, station=protocol.station_id,
+        contest=protocol.contest_id, version=protocol.version, from_status=from_status,
+        to_status=to, user=getattr(user, "username", None),
+    )  # fmt: skip

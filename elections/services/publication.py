@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from config.events import log_event
 from config.public_cache import results_changed
 from elections.models import PROTOCOL_LINES, Protocol, ProtocolVote, Publication
 from elections.selectors import frozen_ballot
@@ -92,6 +93,10 @@ def _publish_pending(limit: int) -> list[Publication]:
                 Publication(sequence=sequence, protocol=protocol, record=record, sha256=previous)
             )
     transaction.on_commit(results_changed)  # the public pages' cached answers are outdated
+    log_event(
+        "publication.batch", records=len(publications), first=publications[0].sequence,
+        last=sequence, head=previous,
+    )  # fmt: skip
     return Publication.objects.bulk_create(publications)
 
 

@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.db import transaction
 
+from config.events import log_event
 from elections.models import Assignment
 from stations.models import District, Region, Station
 
@@ -61,4 +62,8 @@ def staff_assign(
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     user.groups.add(role_group(role))
+    log_event(
+        "staff.assigned", user=user.username, role=role, region=getattr(region, "code", None),
+        district=getattr(district, "pk", None), station=getattr(station, "pk", None),
+    )  # fmt: skip
     return assignment

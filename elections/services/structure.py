@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from config.errors import ApplicationError
+from config.events import log_event
 from config.public_cache import results_changed
 from elections.models import (
     ELECTION_TRANSITIONS,
@@ -63,6 +64,10 @@ def election_change_status(
         user=user,
         reason=reason,
     )
+    log_event(
+        "election.status", election=election.code, from_status=election.status,
+        to_status=to_status, user=getattr(user, "username", None), reason=reason,
+    )  # fmt: skip
     election.status = to_status
     election.save(update_fields=["status", "updated"])
     transaction.on_commit(results_changed)  # e.g. certified: the results are no longer provisional
