@@ -1,13 +1,33 @@
-"""A health check for load balancers and docker-compose: database, cache and task queue."""
+"""The health check, for load balancers and the operations dashboard.
+
+`healthy` (and the 503) covers what a web process needs to serve: database, cache and task
+queue with a worker answering. The rest tells operators whether the night is keeping up, and is
+listed under `degraded` when it is not, without taking the web process out of rotation:
+- the heartbeat: when a worker last ran the periodic sweep (so the scheduler and a worker live);
+- publication: how many accepted protocols wait to be published, and for how long the oldest.
+"""
+
+from datetime import datetime
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Min
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from config.celery import ping
 
 QUEUE_TIMEOUT_SECONDS = 5
+HEARTBEAT_KEY = "health:heartbeat"
+# The sweep runs every 30 s: three missed runs mean the scheduler or every worker is gone.
+HEARTBEAT_STALE_SECONDS = 90
+PUBLICATION_LAG_SECONDS = 60
+
+
+def heartbeat() -> None:
+    """Called by the periodic sweep, in a worker."""
+    cache.set(HEARTBEAT_KEY, timezone.now().isoformat(), timeout=None)
 
 
 def _database() -> None:
@@ -30,9 +50,39 @@ def _queue() -> None:
 CHECKS = {"database": _database, "cache": _cache, "queue": _queue}
 
 
+def _seconds_since(moment: datetime | None) -> int | None:
+    return None if moment is None else int((timezone.now() - moment).total_seconds())
+
+
+def _operations() -> tuple[dict, list[str]]:
+    from elections.models import Protocol, ProtocolEvent
+    from elections.services.publication import unpublished_protocols
+
+    degraded = []
+    last = cache.get(HEARTBEAT_KEY)
+    heartbeat_age = _seconds_since(datetime.fromisoformat(last) if last else None)
+    if heartbeat_age is None and not ping.app.conf.task_always_eager:
+        degraded.append("no worker has run the periodic sweep yet: is celery beat running?")
+    elif heartbeat_age is not None and heartbeat_age > HEARTBEAT_STALE_SECONDS:
+        degraded.append(f"the last periodic sweep ran {heartbeat_age} s ago")
+
+    pending = unpublished_protocols()
+    oldest = ProtocolEvent.objects.filter(
+        protocol__in=pending, to_status=Protocol.Status.ACCEPTED
+    ).aggregate(oldest=Min("created"))["oldest"]
+    oldest_age = _seconds_since(oldest)
+    if oldest_age is not None and oldest_age > PUBLICATION_LAG_SECONDS:
+        degraded.append(f"an accepted protocol has waited {oldest_age} s to be published")
+    return {
+        "heartbeat_age_seconds": heartbeat_age,
+        "unpublished_acceptances": pending.count(),
+        "oldest_unpublished_acceptance_seconds": oldest_age,
+    }, degraded
+
+
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    """Return each check's result; 503 if any failed, so a balancer stops sending traffic."""
+    """Each check's result; 503 if the web process cannot serve, so a balancer stops sending."""
     results = {}
     for name, check in CHECKS.items():
         try:
@@ -42,4 +92,8 @@ def health(request: HttpRequest) -> JsonResponse:
         else:
             results[name] = "ok"
     healthy = all(value == "ok" for value in results.values())
-    return JsonResponse({"healthy": healthy, **results}, status=200 if healthy else 503)
+    operations, degraded = _operations() if results["database"] == "ok" else ({}, [])
+    return JsonResponse(
+        {"healthy": healthy, **results, **operations, "degraded": degraded},
+        status=200 if healthy else 503,
+    )

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.core.cache import cache
 
+from config.health import heartbeat
 from elections.services.aggregation import (
     contest_aggregate,
     contests_needing_aggregation,
@@ -58,6 +59,7 @@ def publish_pending() -> int:
 @shared_task(name="elections.sweep")
 def sweep() -> dict[str, int]:
     """Queue what a lost task left undone: unpublished acceptances and out-of-date tallies."""
+    heartbeat()  # the health check's sign that the scheduler and a worker are alive
     pending = unpublished_protocols().count()
     contest_ids = list(contests_needing_aggregation().values_list("pk", flat=True))
     if pending:

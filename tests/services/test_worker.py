@@ -9,6 +9,8 @@ from django.db import connection
 from django.urls import reverse
 
 from config.celery import ping
+from config.health import HEARTBEAT_KEY
+from elections.tasks import sweep
 
 pytestmark = pytest.mark.services
 
@@ -35,10 +37,16 @@ def test_the_cache_stores_its_values_in_redis():
 
 
 @pytest.mark.django_db
-def test_health_reports_a_live_worker(client, celery_worker):
-    response = client.get(reverse("health"))
+def test_health_reports_a_live_worker_and_its_heartbeat(client, celery_worker):
+    cache.delete(HEARTBEAT_KEY)
+    before = client.get(reverse("health")).json()
+    sweep.delay().get(timeout=30)  # what beat queues every 30 s
 
-    assert response.json() == {"healthy": True, "database": "ok", "cache": "ok", "queue": "ok"}
+    after = client.get(reverse("health")).json()
+
+    assert before["healthy"] and before["heartbeat_age_seconds"] is None
+    assert "no worker has run the periodic sweep yet" in before["degraded"][0]
+    assert after["healthy"] and after["degraded"] == [] and after["heartbeat_age_seconds"] <= 5
 
 
 @pytest.mark.django_db
