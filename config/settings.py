@@ -210,6 +210,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 LOGIN_URL = "admin:login"
+# CSV imports (stations, protocols) larger than this are refused before they are read.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=25) * 1000 * 1000
+# The admin's exports (django-import-export) escape formulae as the site's own CSV files do.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 # Staff API tokens (issued in the admin) stop working after a shift's length.
 API_TOKEN_LIFETIME = timedelta(hours=env.int("API_TOKEN_HOURS", default=12))
 OTP_TOTP_ISSUER = "Saylau"

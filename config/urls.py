@@ -1,11 +1,10 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import health
 from config.language import choose_language
+from config.media import media
 
 urlpatterns = [
     path("", include("stations.urls")),
@@ -23,6 +22,7 @@ urlpatterns = [
     ),
     path("language/<str:code>/", choose_language, name="language"),
     path("health/", health, name="health"),
-] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    path("media/<path:path>", media, name="media"),  # MEDIA_URL
+]
 
 handler404 = "config.api_errors.not_found"

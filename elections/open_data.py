@@ -4,7 +4,6 @@ The same writers serve the download pages and the snapshot files, so the two nev
 the records, they name things in the site's default language, whoever asks.
 """
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -14,6 +13,7 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone, translation
 
+from config.spreadsheets import csv_writer
 from elections.models import (
     PROTOCOL_LINES,
     BallotLine,
@@ -67,7 +67,7 @@ def contest_csv(contest: Contest, records: list[tuple[dict, str]] | None = None)
     """A row per station: every protocol line and every ballot line's votes, and the hash."""
     lines = frozen_ballot(contest).lines
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow(contest_csv_header(lines))
     writer.writerows(
         contest_csv_rows(lines, contest_records(contest) if records is None else records)
@@ -81,7 +81,7 @@ def election_csv_lines(election: Election) -> Iterator[str]:
     contests = {c.code: c for c in election.contests.all()}
     widest = max((len(frozen_ballot(c).lines) for c in contests.values()), default=0)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
 
     def line(row: list) -> str:
         out.seek(0)

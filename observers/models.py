@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.media import RandomName
 from elections.models import Election, Party
 from stations.models import Region, Station, Timestamped
 
@@ -51,7 +52,7 @@ class Organisation(Timestamped):
     # A domestic organisation's own accreditation (RULES.md): CEC nationwide, a territorial
     # commission for one region; decided within 30 days; valid one year.
     charter_extract = models.FileField(
-        _("charter extract"), upload_to="observers/charters/", blank=True
+        _("charter extract"), upload_to=RandomName("observers/charters"), blank=True
     )
     observation_in_charter = models.BooleanField(
         _("election observation is a statutory activity"), default=False
@@ -108,7 +109,7 @@ class Accreditation(Timestamped):
     full_name = models.CharField(_("full name"), max_length=200)
     # Never shown publicly; the admin list shows only its last characters.
     identity_document = models.CharField(_("identity document"), max_length=60)
-    photo = models.FileField(_("photo"), upload_to="observers/photos/", blank=True)
+    photo = models.FileField(_("photo"), upload_to=RandomName("observers/photos"), blank=True)
     regions = models.ManyToManyField(
         Region, blank=True, related_name="+", help_text=_("Empty for nationwide.")
     )
@@ -251,7 +252,7 @@ class Note(Timestamped):
 
 class NotePhoto(models.Model):
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="photos")
-    image = models.FileField(upload_to="observers/notes/")
+    image = models.FileField(upload_to=RandomName("observers/notes"))
 
     def __str__(self) -> str:
         return self.image.name

@@ -1,7 +1,5 @@
 """The observers' pages: the public badge check, and observers' and coordinators' own pages."""
 
-import csv
-
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from config.errors import ApplicationError
+from config.spreadsheets import csv_writer
 from observers import services
 from observers.forms import NoteForm, StationForm
 from observers.models import CHECKLIST, Accreditation, Note, Organisation
@@ -124,7 +123,7 @@ def organisation_notes(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="notes.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(["filed", "observer", "region", "station", "phase", "category",
                          "severity", "text", *CHECKLIST])  # fmt: skip
         for item in notes:

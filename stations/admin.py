@@ -118,7 +118,7 @@ class StationAdmin(ExportMixin, admin.ModelAdmin):
             upload = form.cleaned_data["file"]
             try:
                 report = stations_import(
-                    rows=read_station_csv(decode_upload(upload.read())),
+                    rows=read_station_csv(decode_upload(upload, upload.size)),
                     dry_run=form.cleaned_data["dry_run"],
                 )
             except StationImportError as exc:

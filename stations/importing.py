@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django import forms
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import transaction
 from django.utils.text import slugify
@@ -210,10 +211,15 @@ def read_station_csv(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
     return csv_rows(stream, columns=COLUMNS, required=REQUIRED_COLUMNS, error=StationImportError)
 
 
-def decode_upload(raw: bytes) -> io.StringIO:
-    """Text of an uploaded CSV; spreadsheets often prepend a UTF-8 byte-order mark."""
+def decode_upload(source: IO[bytes], size: int) -> io.StringIO:
+    """Text of an uploaded CSV, refused unread when larger than IMPORT_MAX_BYTES; spreadsheets
+    often prepend a UTF-8 byte-order mark."""
+    if size > settings.IMPORT_MAX_BYTES:
+        limit = settings.IMPORT_MAX_BYTES / 1e6
+        message = f"the file is {size / 1e6:.1f} MB; an import takes at most {limit:.1f} MB"
+        raise StationImportError([RowError(1, "*", message)])
     try:
-        return io.StringIO(raw.decode("utf-8-sig"), newline="")
+        return io.StringIO(source.read().decode("utf-8-sig"), newline="")
     except UnicodeDecodeError as exc:
         raise StationImportError([RowError(1, "*", "the file is not UTF-8 text")]) from exc
 

@@ -7,13 +7,13 @@ include; then ``results/<election>/<contest>/current.json`` points at them. Snap
 are never rewritten, only the pointer moves, so a cached copy is never half new.
 """
 
-import csv
 import io
 import json
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from config.spreadsheets import csv_writer
 from elections.models import PROTOCOL_LINES, Contest, Publication
 from elections.open_data import contest_csv, contest_document, contest_records
 from elections.results import current_records
@@ -72,7 +72,7 @@ def _station_files(election: str, region: str, number: int, records: list[dict])
                                       "results": records},
                                      ensure_ascii=False, indent=1).encode())  # fmt: skip
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow(["contest", "version", *PROTOCOL_LINES, "votes", "sha256"])
     for record in records:
         votes = ";".join(str(item["votes"]) for item in record["votes"])

@@ -76,11 +76,6 @@ class World:
         return accreditation_decide(accreditation=accreditation, user=self.cec, approve=True)
 
 
-@pytest.fixture
-def world(django_user_model) -> World:
-    return World(django_user_model)
-
-
 def refused(field: str):
     return pytest.raises(Refused, match=f"^{field}: ")
 

@@ -6,24 +6,13 @@ import time_machine
 from observers.models import Note
 from observers.services import accreditation_revoke
 from tests.clients import api_for
-from tests.observers.test_accreditation import ON_THE_DAY, World
+from tests.observers.test_accreditation import ON_THE_DAY
 
 pytestmark = pytest.mark.django_db
 NOTE = {
     "region": "AKM", "number": 11, "phase": "voting", "category": "seal", "severity": "concern",
     "text": "Seal torn", "checklist": {"ballot_boxes_sealed": False},
 }  # fmt: skip
-
-
-@pytest.fixture
-def world(django_user_model) -> World:
-    return World(django_user_model)
-
-
-@pytest.fixture
-def observer(world, django_user_model):
-    account = django_user_model.objects.create_user("observer-1")
-    return world.observer(regions=[world.north], account=account)
 
 
 @time_machine.travel(ON_THE_DAY, tick=False)

@@ -8,14 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from observers.models import Accreditation, Organisation
 from observers.services import accreditation_revoke
 from tests.clients import client_for
-from tests.observers.test_accreditation import World
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(django_user_model) -> World:
-    return World(django_user_model)
 
 
 def test_the_cec_registers_accredits_and_approves_in_the_admin(world):

@@ -13,20 +13,9 @@ from observers.models import Note
 from observers.services import note_file, visit_check_in
 from tests.clients import client_for
 from tests.elections.test_results_pages import page
-from tests.observers.test_accreditation import ON_THE_DAY, World
+from tests.observers.test_accreditation import ON_THE_DAY
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(django_user_model) -> World:
-    return World(django_user_model)
-
-
-@pytest.fixture
-def observer(world, django_user_model):
-    account = django_user_model.objects.create_user("observer-1", password="pw-long-enough-1")
-    return world.observer(regions=[world.north], account=account)
 
 
 @time_machine.travel(ON_THE_DAY, tick=False)

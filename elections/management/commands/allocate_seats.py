@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from config.spreadsheets import csv_writer
 from elections.services.seats import HARE, ListVotes, SeatAllocationError, allocate_seats
 
 AGAINST_ALL = "against_all"
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             )
         except SeatAllocationError as exc:
             raise CommandError(exc.message) from exc
-        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer = csv_writer(self.stdout)
         writer.writerow(["name", "votes", "percent", "seats"])
         for row in rows:
             writer.writerow([row.name, row.votes, row.percent, row.seats])

@@ -39,18 +39,19 @@ class Command(BaseCommand):
         if chosen is None:
             raise CommandError(f"--election: no election {election or 'being counted'}")
         try:
-            raw = file.read_bytes()
+            source, size = file.open("rb"), file.stat().st_size
         except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc.strerror}") from exc
-        try:
-            report = protocols_import(
-                rows=read_protocol_csv(decode_upload(raw)),
-                user=clerk,
-                election=chosen,
-                dry_run=dry_run,
-            )
-        except (ProtocolImportError, StationImportError) as exc:  # bad rows, or not UTF-8
-            for error in exc.errors:
-                self.stderr.write(f"{file}:{error}")
-            raise CommandError(exc.message) from exc
+        with source:
+            try:
+                report = protocols_import(
+                    rows=read_protocol_csv(decode_upload(source, size)),
+                    user=clerk,
+                    election=chosen,
+                    dry_run=dry_run,
+                )
+            except (ProtocolImportError, StationImportError) as exc:  # bad rows, or not UTF-8
+                for error in exc.errors:
+                    self.stderr.write(f"{file}:{error}")
+                raise CommandError(exc.message) from exc
         self.stdout.write(self.style.SUCCESS(str(report)))

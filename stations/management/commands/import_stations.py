@@ -26,19 +26,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, dry_run: bool, **options) -> None:
         try:
-            raw = file.read_bytes()
+            source, size = file.open("rb"), file.stat().st_size
         except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc.strerror}") from exc
-        try:
-            report = stations_import(
-                rows=read_station_csv(decode_upload(raw)),
-                dry_run=dry_run,
-                progress=lambda message: self.stderr.write(f"  {message}"),
-            )
-        except StationImportError as exc:
-            for error in exc.errors:
-                self.stderr.write(f"{file}:{error}")
-            raise CommandError(exc.message) from exc
+        with source:
+            try:
+                report = stations_import(
+                    rows=read_station_csv(decode_upload(source, size)),
+                    dry_run=dry_run,
+                    progress=lambda message: self.stderr.write(f"  {message}"),
+                )
+            except StationImportError as exc:
+                for error in exc.errors:
+                    self.stderr.write(f"{file}:{error}")
+                raise CommandError(exc.message) from exc
         self.stdout.write(self.style.SUCCESS(str(report)))
         for district in report.districts_created:
             self.stdout.write(f"  new district: {district}")

@@ -1,0 +1,35 @@
+"""CSV that a spreadsheet opens safely: a text cell is never taken for a formula.
+
+A cell that starts with = + - @ or a tab or carriage return would run as a formula in Excel or
+LibreOffice ("CSV injection"); such a cell is written with a leading apostrophe, which the
+spreadsheet shows as text. Numbers are written as they are. Every CSV the site writes goes
+through `csv_writer`.
+"""
+
+import csv
+from collections.abc import Iterable
+from typing import IO, Any
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class SafeWriter:
+    def __init__(self, out: IO[str]):
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow([safe_cell(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(out: IO[str]) -> SafeWriter:
+    return SafeWriter(out)
