@@ -10,7 +10,7 @@ SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
 # newcomer should wait on the embedded setup; the demo prints the command that finishes it.
 DEMO_REPORTING ?= 10
 
-.PHONY: install demo test test-services test-e2e test-fuzz lint format bench clean
+.PHONY: install demo test test-services test-e2e test-fuzz lint format bench archive clean
 
 install: $(INSTALLED)
 
@@ -68,6 +68,12 @@ test-e2e: install
 # The API fuzzed from its own OpenAPI schema, in process: no 500s, answers match the schema.
 test-fuzz: install
 	$(BIN)/pytest -m fuzz
+
+# The whole election record as one archive, checked offline as soon as it is written.
+ARCHIVE ?= var/archive/saylau-$(shell date -u +%Y%m%dT%H%M%SZ).zip
+archive: install
+	$(BIN)/python manage.py export_archive $(ARCHIVE)
+	$(BIN)/python manage.py verify_results --archive $(ARCHIVE)
 
 bench: install
 	$(BIN)/python -m bench.run

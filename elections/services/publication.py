@@ -28,7 +28,7 @@ def record_hash(record: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(record)).hexdigest()
 
 
-def _scan_sha256(protocol: Protocol) -> str | None:
+def scan_sha256(protocol: Protocol) -> str | None:
     if not protocol.scan:
         return None
     digest = hashlib.sha256()
@@ -125,7 +125,7 @@ def _record(
             for line in frozen_ballot(protocol.contest).lines
             if line.pk in counts
         ],
-        "scan_sha256": _scan_sha256(protocol),
+        "scan_sha256": scan_sha256(protocol),
         "accepted_at": protocol.updated.isoformat(),
         "published_at": published_at,
     }
