@@ -82,6 +82,7 @@ bench: install
 	$(BIN)/python -m bench.latency
 	$(BIN)/python -m bench.simulation
 	$(BIN)/python -m bench.public_reads
+	$(BIN)/python -m bench.ingest_under_reads
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache *.egg-info

@@ -21,6 +21,7 @@ from bench.common import (
     POSTGRES_URL,
     ROOT,
     cec_clerks,
+    collect_static,
     django_on_fresh_postgres,
     load_reference_election,
 )
@@ -81,9 +82,12 @@ def serve() -> tuple[subprocess.Popen, subprocess.Popen]:
         "DATABASE_URL": POSTGRES_URL,
         "REDIS_URL": REDIS_URL,
         "LOG_LEVEL": "WARNING",
+        # wrk, in bench.ingest_under_reads, is one address standing for many readers.
+        "ANON_API_RATE": "10000000/min",
     }
     from config.celery import app
 
+    collect_static()
     app.control.purge()
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency",
@@ -106,15 +110,18 @@ def serve() -> tuple[subprocess.Popen, subprocess.Popen]:
     sys.exit("gunicorn did not start")
 
 
-def run(entries: list[dict], first: str, second: str, batch: int) -> tuple[float, int, int]:
+def run(
+    entries: list[dict], first: str, second: str, batch: int, rate: float | None = None
+) -> tuple[float, int, int]:
     """Each client takes ``batch`` entries at a time: the first clerk posts them, then the second.
 
     With batch 1 every entry is its own POST /api/v1/protocols/; otherwise one POST to
-    /api/v1/protocols/batch/ carries them all.
+    /api/v1/protocols/batch/ carries them all. With ``rate`` (protocols a second) the chunks
+    are released on that schedule instead of as fast as the clients go.
     """
-    queue: Queue[list[dict]] = Queue()
+    queue: Queue[tuple[float, list[dict]]] = Queue()
     for start in range(0, len(entries), batch):
-        queue.put(entries[start : start + batch])
+        queue.put((start / rate if rate else 0.0, entries[start : start + batch]))
     errors, accepted = [], []
 
     def post(connection, token: str, chunk: list[dict]) -> list[dict]:
@@ -132,9 +139,10 @@ def run(entries: list[dict], first: str, second: str, batch: int) -> tuple[float
         connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
         while True:
             try:
-                chunk = queue.get_nowait()
+                due, chunk = queue.get_nowait()
             except Empty:
                 return
+            time.sleep(max(0.0, started + due - time.perf_counter()))
             for token in (first, second):
                 results = post(connection, token, chunk)
                 errors.extend(r for r in results if r["status"] != 201)

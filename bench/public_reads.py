@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 
-from bench.common import POSTGRES_URL, ROOT
+from bench.common import POSTGRES_URL, ROOT, collect_static
 
 PORT = int(os.environ.get("BENCH_PORT", "8766"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -34,6 +34,7 @@ def serve() -> subprocess.Popen:
         "SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": POSTGRES_URL,
         "REDIS_URL": REDIS_URL, "LOG_LEVEL": "WARNING",
     }  # fmt: skip
+    collect_static()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{PORT}",
          "--workers", WORKERS, "--threads", THREADS, "--worker-class", "gthread",

@@ -1,10 +1,13 @@
 """Uploaded files, each served only to those who may see it.
 
 - `results/…`: the published snapshot files, public;
-- `scans/…`: a protocol's scan, public once that version is published (staff see it at once);
+- `scans/…`: a protocol's scan, public once that version is published (its area's staff see
+  it at once);
 - `observers/notes/…`: a note's photo, public once the note is; its observer and their
   coordinators see it before;
-- anything else (observers' photos, charter extracts): commission staff only.
+- observers' photos and organisations' charter extracts: the staff who keep those registers.
+
+Staff means past the second factor, with the role's permission, and within its area.
 
 A file someone may not see is a 404, as if it did not exist. Names are random, so a URL cannot
 be guessed either.
@@ -38,12 +41,14 @@ class RandomName:
         return isinstance(other, RandomName) and other.folder == self.folder
 
 
-def _is_staff(user) -> bool:
-    return user.is_staff and user.is_verified()
+def _staff_may(user, permission: str) -> bool:
+    """A member of staff past the second factor, whose role gives this permission."""
+    return user.is_staff and user.is_verified() and user.has_perm(permission)
 
 
 def _may_read(user, path: str) -> tuple[bool, bool]:
     """(may this user read it, is it public)."""
+    from elections import access
     from elections.models import Protocol
     from observers.models import NotePhoto
 
@@ -51,8 +56,14 @@ def _may_read(user, path: str) -> tuple[bool, bool]:
     if folder == PUBLIC_FOLDER:
         return True, True
     if folder == "scans":
-        published = Protocol.objects.filter(scan=path, publication__isnull=False).exists()
-        return published or _is_staff(user), published
+        protocol = Protocol.objects.filter(scan=path).select_related("publication").first()
+        if protocol is None:
+            return False, False
+        published = hasattr(protocol, "publication")
+        staff = _staff_may(user, "elections.view_protocol") and access.in_scope(
+            user, protocol.station, access.VIEW
+        )
+        return published or staff, published
     if path.startswith("observers/notes/"):
         photo = NotePhoto.objects.filter(image=path).select_related("note").first()
         if photo is None:
@@ -66,8 +77,12 @@ def _may_read(user, path: str) -> tuple[bool, bool]:
                 pk=photo.pk,
             ).exists()
         )
-        return public or own or _is_staff(user), public
-    return _is_staff(user), False
+        return public or own or _staff_may(user, "observers.view_note"), public
+    if path.startswith("observers/photos/"):
+        return _staff_may(user, "observers.view_accreditation"), False
+    if path.startswith("observers/charters/"):
+        return _staff_may(user, "observers.view_organisation"), False
+    return False, False
 
 
 @require_safe

@@ -1,9 +1,12 @@
 """Public results from the cache, and 304s for pollers, until the next publication lands.
 
 Anonymous GETs of the results pages and the results API are answered from the cache (Redis
-when configured), keyed by the *results version*, the language and the full path. The version
-moves whenever a publication or an aggregation commits, so a cached answer is never stale and
-nothing has to be deleted: old keys simply stop being asked for and expire.
+when configured), keyed by the *results version*, the language and the full path. Every
+publication, aggregation and status change marks the results changed; the next reader then
+moves the version on, at most once every PUBLIC_REFRESH_SECONDS. So on election night, with a
+publication every second, each page is built once per interval rather than once per
+publication, and a reader sees a change at most that many seconds late. Nothing has to be
+deleted: old keys simply stop being asked for and expire.
 """
 
 import hashlib
@@ -19,19 +22,23 @@ from django.utils.http import http_date
 
 PUBLIC_PREFIXES = ("/results/", "/api/v1/results/", "/api/v1/station-results/", "/api/v1/chain/")
 VERSION_KEY = "results-version"
+CHANGED_KEY = "results-changed"
 CACHED_SECONDS = 3600
 
 
 def results_changed() -> None:
     """Call after a publication or an aggregation commits: every cached answer is outdated."""
-    cache.set(VERSION_KEY, time.time(), timeout=None)
+    cache.set(CHANGED_KEY, time.time(), timeout=None)
 
 
 def results_version() -> float:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = time.time()
-        cache.add(VERSION_KEY, version, timeout=None)
+    """The time the cached answers were built from; moved on by the first reader after a change
+    once the last move is PUBLIC_REFRESH_SECONDS old."""
+    found = cache.get_many([VERSION_KEY, CHANGED_KEY])
+    version, changed, now = found.get(VERSION_KEY), found.get(CHANGED_KEY, 0.0), time.time()
+    if version is None or (changed >= version and now - version >= settings.PUBLIC_REFRESH_SECONDS):
+        version = now
+        cache.set(VERSION_KEY, version, timeout=None)
     return version
 
 

@@ -134,6 +134,14 @@ STORAGES = {
     },
 }
 
+# A style sheet missing from the collected files is linked by its plain name rather than
+# failing the page: a missing `collectstatic` must never turn into a 500.
+WHITENOISE_MANIFEST_STRICT = False
+
+# Public results pages are rebuilt at most this often while results keep changing (every
+# publication changes them): readers see a change this many seconds late at most.
+PUBLIC_REFRESH_SECONDS = env.float("PUBLIC_REFRESH_SECONDS", default=5.0)
+
 # REDIS_URL switches the whole deployment to its production shape: Redis is the Celery broker,
 # result backend and cache. Without it tasks run eagerly in the web process.
 REDIS_URL = env.str("REDIS_URL", default="")

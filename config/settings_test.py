@@ -5,5 +5,8 @@ from config.settings import *  # noqa: F403
 # Hashing passwords properly is slow and tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# A change shows at once, so tests need not wait; tests/test_public_cache.py sets it back.
+PUBLIC_REFRESH_SECONDS = 0
+
 # Serve static files from the apps, as in development, so tests need no collectstatic.
 WHITENOISE_AUTOREFRESH = True

@@ -1,14 +1,13 @@
 """Result protocols: each station's count for each contest, entered twice and checked."""
 
 import hashlib
-import secrets
-from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.media import RandomName
 from elections.models.structure import BallotLine, Contest
 from stations.models import Station, Timestamped
 
@@ -28,7 +27,7 @@ PROTOCOL_LINES: dict[str, str] = {
 
 def scan_path(protocol: "Protocol", filename: str) -> str:
     """Store scans under random names, so that a URL cannot be guessed before publication."""
-    return f"scans/{protocol.contest_id}/{secrets.token_hex(16)}{PurePath(filename).suffix.lower()}"
+    return RandomName(f"scans/{protocol.contest_id}")(protocol, filename)
 
 
 class ProtocolNumbers(models.Model):

@@ -3,11 +3,18 @@ counter-example to each (and shrinks any it finds to the smallest)."""
 
 from decimal import Decimal
 
-from hypothesis import given
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from elections.models import ContestTally, Protocol
+from elections.services.aggregation import contest_aggregate, totals_differences
 from elections.services.protocol_checks import control_errors
+from elections.services.protocols import protocol_decide_correction, protocol_propose_correction
+from elections.services.publication import chain_problems, protocols_publish
 from elections.services.seats import DHONDT, HARE, SAINTE_LAGUE, ListVotes, allocate_seats
+from tests.elections.conftest import good_numbers
 
 
 @st.composite
@@ -85,3 +92,65 @@ def test_more_votes_never_cost_a_list_a_seat(votes, seats, method, data):
     after = allocate([v + gain if i == index else v for i, v in enumerate(votes)], seats, method)
 
     assert after[index].seats >= before.seats
+
+
+# --- totals under any order of acceptances, corrections, publications and tallies -----------
+
+# One step of a night: accept or correct a station's protocol (votes for the first two ballot
+# lines; the third takes the rest of 590 valid ballots), publish what is pending, or tally.
+steps = st.lists(
+    st.one_of(
+        st.tuples(
+            st.sampled_from(["enter"]), st.integers(0, 1), st.integers(0, 290), st.integers(0, 290)
+        ),  # fmt: skip
+        st.tuples(st.sampled_from(["publish", "tally"])),
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps)
+def test_totals_equal_the_sums_of_the_standing_versions_whatever_the_order(night, steps):
+    stations = [night.station, night.neighbour]
+    with transaction.atomic():
+        standing: dict[int, tuple[int, int, int]] = {}  # station index → votes of its version
+        for step in steps:
+            if step[0] == "publish":
+                protocols_publish()
+            elif step[0] == "tally":
+                contest_aggregate(contest_id=night.contest.pk)
+                assert totals_differences([night.contest]) == []  # at every tally, not just last
+            else:
+                _, index, first, second = step
+                # Odd and even first lines: neighbours never look identical (that quarantines).
+                votes = (first * 2 + index, second, 590 - first * 2 - index - second)
+                _enter(night, stations[index], votes, correcting=index in standing)
+                standing[index] = votes
+        protocols_publish()
+        contest_aggregate(contest_id=night.contest.pk)
+
+        tally = ContestTally.objects.get(contest=night.contest, area="nation")
+        lines = night.contest.ballot_lines.order_by("position")
+        assert [tally.votes.get(str(line.pk), 0) for line in lines] == [
+            sum(votes[n] for votes in standing.values()) for n in range(3)
+        ]
+        assert tally.stations_accepted == len(standing)
+        assert chain_problems() == [] and totals_differences([night.contest]) == []
+        transaction.set_rollback(True)
+
+
+def _enter(night, station, votes, *, correcting: bool) -> None:
+    data = good_numbers(vote_1=votes[0], vote_2=votes[1], vote_3=votes[2])
+    if not correcting:
+        night.accept(station, data)
+        return
+    current = Protocol.objects.get(station=station, contest=night.contest, is_active=True)
+    correction = protocol_propose_correction(
+        protocol=current, user=night.supervisor, data=data, reason="recount"
+    )
+    protocol_decide_correction(correction=correction, user=night.supervisor2, approve=True)

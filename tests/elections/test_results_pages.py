@@ -4,8 +4,10 @@ import csv
 import hashlib
 import io
 import json
+import time
 
 import pytest
+import time_machine
 from django.test import Client, TestCase
 
 from elections.models import ContestTally, Publication
@@ -179,6 +181,28 @@ def test_pollers_get_a_304_until_the_next_publication(night):
     fresh = Client().get("/api/v1/results/?level=nation", HTTP_IF_NONE_MATCH=first["ETag"])
     assert fresh.status_code == 200 and fresh["ETag"] != first["ETag"]
     assert fresh.json()["results"][0]["stations_published"] == 2
+
+
+def test_while_results_keep_changing_a_page_is_rebuilt_at_most_every_few_seconds(night, settings):
+    settings.PUBLIC_REFRESH_SECONDS = 5
+    url = "/api/v1/results/?level=nation"
+    start = time.time()
+    night.accept(night.station)
+    publish(night)
+    with time_machine.travel(start + 10, tick=False):
+        first = Client().get(url)
+    with time_machine.travel(start + 11, tick=False):
+        night.accept(night.neighbour, good_numbers(vote_1=300, vote_2=250))
+        publish(night)
+    with time_machine.travel(start + 12, tick=False):
+        soon = Client().get(url)  # 2 s after the page was built: still that page
+    with time_machine.travel(start + 16, tick=False):
+        later = Client().get(url)  # 6 s after: rebuilt with the new publication
+
+    assert soon["ETag"] == first["ETag"]
+    assert first.json()["results"][0]["stations_published"] == 1
+    assert later["ETag"] != first["ETag"]
+    assert later.json()["results"][0]["stations_published"] == 2
 
 
 def test_staff_with_a_session_always_see_the_live_page(counted):

@@ -1,4 +1,5 @@
-"""Scans: random names, public only once published; imports: no giant files."""
+"""Scans: random names, limits, public only once published; imports: no giant files;
+anonymous API clients: throttled."""
 
 import dataclasses
 import re
@@ -6,8 +7,10 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from rest_framework.throttling import AnonRateThrottle
 
-from elections.services.protocols import protocol_submit_entry
+from elections.models import Protocol
+from elections.services.protocols import ProtocolInvalid, protocol_submit_entry
 from elections.services.publication import protocols_publish
 from stations.models import Station
 from tests.clients import client_for
@@ -58,3 +61,30 @@ def test_an_oversized_import_is_refused_unread_and_nothing_is_saved(staff_client
     assert response.status_code == 200
     assert "the file is 1.4 MB; an import takes at most 1.0 MB" in response.text
     assert Station.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "rule"),
+    [("scan.exe", 10, "the scan must be a PDF, PNG or JPEG file, not .exe"),
+     ("scan.pdf", 21 * 1024 * 1024, "the scan is 22.0 MB; at most 20 MB")],
+)  # fmt: skip
+def test_a_scan_of_the_wrong_type_or_size_is_refused_and_nothing_is_saved(night, name, size, rule):
+    scan = SimpleUploadedFile(name, b"%" * size)
+    data = dataclasses.replace(good_numbers(), scan=scan)
+
+    with pytest.raises(ProtocolInvalid, match=f"^scan: {re.escape(rule)}"):
+        protocol_submit_entry(station=night.station, contest=night.contest, user=night.clerk,
+                              data=data)  # fmt: skip
+
+    assert not Protocol.objects.exists()
+
+
+def test_anonymous_api_clients_are_throttled(night, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/min"})
+    reader = Client()
+
+    # Different queries: each misses the public cache, whose answers do not count.
+    levels = ("nation", "region", "district")
+    answers = [reader.get(f"/api/v1/results/?level={level}").status_code for level in levels]
+
+    assert answers == [200, 200, 429]

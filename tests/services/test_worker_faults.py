@@ -1,8 +1,11 @@
+import os
 import subprocess
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.core.management import call_command
+from django.db import close_old_connections, connection
 
 from elections.models import ContestTally, Protocol, Publication
 from elections.services.protocols import protocol_submit_entry
@@ -14,12 +17,13 @@ from tests.services.conftest import wait_for
 
 pytestmark = pytest.mark.services
 BURST = 30
+MAINTENANCE_URL = os.environ.get("DATABASE_URL", "").rsplit("/", 1)[0] + "/postgres"
 
 
-def test_a_worker_killed_mid_burst_loses_nothing(
-    transactional_db, django_user_model, celery_worker
-):
-    night = Night(django_user_model)
+def burst(night, fault, recover=lambda: None) -> None:
+    """BURST stations' protocols accepted one after another, with ``fault`` in the middle and
+    ``recover`` at the end; then the beat's sweep, and every one must end published and
+    counted, the chain whole."""
     place = {"region": night.station.region, "district": night.station.district}
     stations = [
         StationFactory(**place, number=200 + n, registered_voters=1000) for n in range(BURST)
@@ -37,9 +41,9 @@ def test_a_worker_killed_mid_burst_loses_nothing(
         for user in (night.cec, night.cec2):
             protocol_submit_entry(station=station, contest=night.contest, user=user, data=data)
         if n == BURST // 2:
-            celery_worker.kill()  # in the middle of the burst, with tasks queued and running
-    celery_worker.start()
-    sweep.delay()  # what beat does every 30 s: queue whatever the dead worker left undone
+            fault()  # in the middle of the burst, with tasks queued and running
+    recover()
+    sweep.delay()  # what beat does every 30 s: queue whatever the fault left undone
 
     def all_published_and_counted():
         tally = ContestTally.objects.filter(contest=night.contest, area="nation").first()
@@ -51,6 +55,31 @@ def test_a_worker_killed_mid_burst_loses_nothing(
     assert Protocol.objects.filter(status="accepted").count() == BURST
     assert tally.l7_valid == 590 * BURST
     call_command("verify_results")  # the totals equal a recount and the chain verifies
+
+
+def test_a_worker_killed_mid_burst_loses_nothing(
+    transactional_db, django_user_model, celery_worker
+):
+    burst(Night(django_user_model), fault=celery_worker.kill, recover=celery_worker.start)
+
+
+def test_every_database_connection_cut_mid_burst_loses_nothing(
+    transactional_db, django_user_model, celery_worker
+):
+    """As when Postgres restarts or a pooler drops its clients: the worker's connection and the
+    web process's are cut; each reconnects (health checks) and the sweep redoes lost tasks."""
+
+    def cut_every_connection():
+        with psycopg.connect(MAINTENANCE_URL, autocommit=True) as admin:
+            cut = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                [connection.settings_dict["NAME"]],
+            ).fetchone()[0]
+        assert cut >= 2  # this process's and the worker's
+        close_old_connections()  # what the web process does as its next request starts
+
+    burst(Night(django_user_model), cut_every_connection)
 
 
 REDIS_START = [

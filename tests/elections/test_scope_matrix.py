@@ -1,0 +1,130 @@
+"""Who may do what, where: every role against every sensitive page and API operation, on a
+station of their own and on another's. One table: an operation per row, a role per column.
+
+Own and other: the precinct clerk's station KAR 101 and PAV 7 in another region (for the
+observer: a station in the region they are accredited for, and one outside it).
+"""
+
+import dataclasses
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from elections.services.protocols import protocol_submit_entry
+from observers.services import (
+    accreditation_apply,
+    accreditation_decide,
+    organisation_register,
+)
+from tests.clients import sign_in
+from tests.elections.conftest import good_numbers
+from tests.elections.test_protocol_api import body
+
+pytestmark = pytest.mark.django_db
+NOTE = {"phase": "voting", "category": "other", "severity": "information", "text": "Calm"}
+
+ROLES = ["anonymous", "public", "observer", "coordinator", "precinct", "territorial", "CEC",
+         "auditor"]  # fmt: skip
+# Operation → per role above, "status on own scope/status on another's". "public" is a
+# signed-in member of the public with an API token; 302 is "sign in first".
+# Operations, in order (the last changes the protocols the others read):
+#   protocol API   GET /api/v1/protocols/<id>/         scan      an unpublished scan (/media/)
+#   protocol page  the admin's review page             register  the accreditation register
+#   photo          an observer's photo (/media/)       appoint   the admin's add-assignment page
+#   me             GET /api/v1/observers/me/           note      POST /api/v1/observers/notes/
+#   org notes      /observe/organisation/              enter     POST /api/v1/protocols/
+# A table, unwrapped (see pyproject.toml):
+# fmt: off
+MATRIX = {
+    #                anonymous  public     observer   coordinator precinct  territorial CEC      auditor
+    "protocol API":  ("401/401", "404/404", "404/404", "404/404", "200/404", "200/404", "200/200", "200/200"),
+    "protocol page": ("302/302", "302/302", "302/302", "302/302", "200/404", "200/404", "200/200", "200/200"),
+    "scan":          ("404/404", "404/404", "404/404", "404/404", "200/404", "200/404", "200/200", "200/200"),
+    "register":      ("302/302", "302/302", "302/302", "302/302", "403/403", "403/403", "200/200", "403/403"),
+    "photo":         ("404/404", "404/404", "404/404", "404/404", "404/404", "404/404", "200/200", "404/404"),
+    "appoint":       ("302/302", "302/302", "302/302", "302/302", "403/403", "403/403", "200/200", "403/403"),
+    "me":            ("401/401", "403/403", "200/200", "403/403", "403/403", "403/403", "403/403", "403/403"),
+    "note":          ("401/401", "403/403", "201/403", "403/403", "403/403", "403/403", "403/403", "403/403"),
+    "org notes":     ("302/302", "404/404", "404/404", "200/200", "404/404", "404/404", "404/404", "404/404"),
+    "enter":         ("401/401", "403/403", "403/403", "403/403", "201/404", "201/404", "201/201", "403/403"),
+}
+# fmt: on
+
+
+@dataclasses.dataclass
+class World:
+    night: object
+    users: dict
+    protocols: dict  # own/other → a first entry with its scan, awaiting the second
+    photo_url: str
+
+
+@pytest.fixture
+def world(night, django_user_model) -> World:
+    protocols = {}
+    for scope, station in (("own", night.station), ("other", night.other_station)):
+        scanned = dataclasses.replace(
+            good_numbers(), scan=SimpleUploadedFile("scan.pdf", b"%PDF-1")
+        )
+        protocols[scope] = protocol_submit_entry(
+            station=station, contest=night.contest, user=night.cec2, data=scanned
+        )
+    organisation = organisation_register(
+        name="Mission", kind="international", country="Norway", contact="mission@example.no"
+    )
+    observer = django_user_model.objects.create_user("observer-1")
+    accreditation = accreditation_apply(
+        election=night.election, organisation=organisation, role="observer",
+        full_name="Ingrid Larsen", identity_document="NO1234567", account=observer,
+        regions=[night.station.region], photo=SimpleUploadedFile("me.jpg", b"\xff\xd8"),
+    )  # fmt: skip
+    accreditation_decide(accreditation=accreditation, user=night.cec, approve=True)
+    coordinator = django_user_model.objects.create_user("coordinator-1")
+    organisation.coordinators.add(coordinator)
+    users = {
+        "anonymous": None, "public": django_user_model.objects.create_user("reader"),
+        "observer": observer, "coordinator": coordinator, "precinct": night.clerk,
+        "territorial": night.supervisor, "CEC": night.cec, "auditor": night.auditor,
+    }  # fmt: skip
+    return World(night, users, protocols, f"/media/{accreditation.photo.name}")
+
+
+def answer(world: World, operation: str, user, scope: str) -> int:
+    night, protocol = world.night, world.protocols[scope]
+    station = night.station if scope == "own" else night.other_station
+    page, api = Client(), APIClient()
+    if user is not None:
+        sign_in(page, user)
+        api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0]}")
+    where = {"region": station.region.code, "number": station.number}
+    do = {
+        "protocol API": lambda: api.get(f"/api/v1/protocols/{protocol.pk}/"),
+        "protocol page": lambda: page.get(f"/admin/elections/protocol/{protocol.pk}/change/"),
+        "scan": lambda: page.get(f"/media/{protocol.scan.name}"),
+        "register": lambda: page.get("/admin/observers/accreditation/"),
+        "photo": lambda: page.get(world.photo_url),
+        "appoint": lambda: page.get("/admin/elections/assignment/add/"),
+        "me": lambda: api.get("/api/v1/observers/me/"),
+        "note": lambda: api.post("/api/v1/observers/notes/", {**NOTE, **where}, format="json"),
+        "org notes": lambda: page.get("/observe/organisation/"),
+        "enter": lambda: api.post(
+            "/api/v1/protocols/", body(night, station=station), format="json"
+        ),
+    }[operation]
+    return do().status_code
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_may_do_exactly_what_its_column_says(world, role):
+    user, column = world.users[role], ROLES.index(role)
+
+    differences = []
+    for operation, row in MATRIX.items():  # in order: "enter" last
+        got = f"{answer(world, operation, user, 'own')}/{answer(world, operation, user, 'other')}"
+        if got != row[column]:
+            differences.append(f"{operation}: expected {row[column]}, got {got}")
+
+    assert not differences, f"{role}:\n" + "\n".join(differences)
