@@ -28,18 +28,25 @@ CACHED_SECONDS = 3600
 
 def results_changed() -> None:
     """Call after a publication or an aggregation commits: every cached answer is outdated."""
-    cache.set(CHANGED_KEY, time.time(), timeout=None)
+    if not cache.add(CHANGED_KEY, 1, timeout=None):
+        cache.incr(CHANGED_KEY)
 
 
-def results_version() -> float:
-    """The time the cached answers were built from; moved on by the first reader after a change
-    once the last move is PUBLIC_REFRESH_SECONDS old."""
+def results_version() -> tuple[int, float]:
+    """(the count of changes the cached answers include, when that version began).
+
+    The first reader after a change moves the version on, once the current one is
+    PUBLIC_REFRESH_SECONDS old. Changes are counted rather than timed, so web processes whose
+    clocks disagree still agree on whether something changed.
+    """
     found = cache.get_many([VERSION_KEY, CHANGED_KEY])
-    version, changed, now = found.get(VERSION_KEY), found.get(CHANGED_KEY, 0.0), time.time()
-    if version is None or (changed >= version and now - version >= settings.PUBLIC_REFRESH_SECONDS):
-        version = now
+    changes, version, now = found.get(CHANGED_KEY, 0), found.get(VERSION_KEY), time.time()
+    if version is None or (
+        version[0] != changes and not 0 <= now - version[1] < settings.PUBLIC_REFRESH_SECONDS
+    ):
+        version = (changes, now)
         cache.set(VERSION_KEY, version, timeout=None)
-    return version
+    return tuple(version)
 
 
 class PublicCacheMiddleware:
@@ -54,7 +61,7 @@ class PublicCacheMiddleware:
         version = results_version()
         accept = request.META.get("HTTP_ACCEPT", "")
         language = translation.get_language_from_request(request)
-        identity = f"{version}|{language}|{accept}|{request.get_full_path()}"
+        identity = f"{version[0]}|{version[1]}|{language}|{accept}|{request.get_full_path()}"
         key = "public:" + hashlib.sha256(identity.encode()).hexdigest()
         etag = f'"{key[-24:]}"'
         if request.META.get("HTTP_IF_NONE_MATCH") == etag:
@@ -66,7 +73,7 @@ class PublicCacheMiddleware:
                 if response.status_code == 200 and not response.streaming:
                     cache.set(key, response, CACHED_SECONDS)
         response["ETag"] = etag
-        response["Last-Modified"] = http_date(version)
+        response["Last-Modified"] = http_date(version[1])
         # Browsers and proxies ask again each time (a 304 costs almost nothing): the language
         # comes from a cookie, and a reader who switches it must not get the cached other one.
         response["Cache-Control"] = "public, no-cache"

@@ -101,7 +101,7 @@ def test_more_votes_never_cost_a_list_a_seat(votes, seats, method, data):
 steps = st.lists(
     st.one_of(
         st.tuples(
-            st.sampled_from(["enter"]), st.integers(0, 1), st.integers(0, 290), st.integers(0, 290)
+            st.sampled_from(["enter"]), st.integers(0, 1), st.integers(0, 145), st.integers(0, 290)
         ),  # fmt: skip
         st.tuples(st.sampled_from(["publish", "tally"])),
     ),

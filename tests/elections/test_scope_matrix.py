@@ -29,7 +29,8 @@ NOTE = {"phase": "voting", "category": "other", "severity": "information", "text
 ROLES = ["anonymous", "public", "observer", "coordinator", "precinct", "territorial", "CEC",
          "auditor"]  # fmt: skip
 # Operation → per role above, "status on own scope/status on another's". "public" is a
-# signed-in member of the public with an API token; 302 is "sign in first".
+# signed-in member of the public with an API token; 302 is "sign in first". A station outside
+# one's area is a 404 (it does not exist for them), a thing one's role may not do a 403.
 # Operations, in order (the last changes the protocols the others read):
 #   protocol API   GET /api/v1/protocols/<id>/         scan      an unpublished scan (/media/)
 #   protocol page  the admin's review page             register  the accreditation register
@@ -47,9 +48,9 @@ MATRIX = {
     "photo":         ("404/404", "404/404", "404/404", "404/404", "404/404", "404/404", "200/200", "404/404"),
     "appoint":       ("302/302", "302/302", "302/302", "302/302", "403/403", "403/403", "200/200", "403/403"),
     "me":            ("401/401", "403/403", "200/200", "403/403", "403/403", "403/403", "403/403", "403/403"),
-    "note":          ("401/401", "403/403", "201/403", "403/403", "403/403", "403/403", "403/403", "403/403"),
+    "note":          ("401/401", "403/403", "201/404", "403/403", "403/403", "403/403", "403/403", "403/403"),
     "org notes":     ("302/302", "404/404", "404/404", "200/200", "404/404", "404/404", "404/404", "404/404"),
-    "enter":         ("401/401", "403/403", "403/403", "403/403", "201/404", "201/404", "201/201", "403/403"),
+    "enter":         ("401/401", "404/404", "404/404", "404/404", "201/404", "201/404", "201/201", "403/403"),
 }
 # fmt: on
 

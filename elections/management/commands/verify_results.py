@@ -23,6 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, archive: Path | None, **options) -> None:
         if archive is not None:
             manifest, differences = archive_problems(archive)
+            failed = f"{len(differences)} problem(s) in the archive"
             done = (
                 f"{archive}: {manifest.get('records')} records chain up to "
                 f"{manifest.get('head')}; every scan matches its record and every contest's "
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 Contest.objects.filter(protocols__isnull=False).distinct().order_by("pk")
             )
             differences = totals_differences(contests) + chain_problems()
+            failed = f"{len(differences)} difference(s) between the tallies and a recount"
             done = (
                 f"{len(contests)} contest(s): tallies equal a recount; the publication chain "
                 "verifies end to end."
@@ -40,5 +42,5 @@ class Command(BaseCommand):
         for line in differences:
             self.stdout.write(line)
         if differences:
-            raise CommandError(f"{len(differences)} problem(s) found")
+            raise CommandError(failed)
         self.stdout.write(self.style.SUCCESS(done))
