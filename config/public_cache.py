@@ -21,7 +21,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 
 PUBLIC_PREFIXES = ("/results/", "/api/v1/results/", "/api/v1/station-results/", "/api/v1/chain/")
-VERSION_KEY = "results-version"
+VERSION_KEY = "results-version:2"  # (changes, since): the number moves with the format
 CHANGED_KEY = "results-changed"
 CACHED_SECONDS = 3600
 
@@ -41,8 +41,10 @@ def results_version() -> tuple[int, float]:
     """
     found = cache.get_many([VERSION_KEY, CHANGED_KEY])
     changes, version, now = found.get(CHANGED_KEY, 0), found.get(VERSION_KEY), time.time()
-    if version is None or (
-        version[0] != changes and not 0 <= now - version[1] < settings.PUBLIC_REFRESH_SECONDS
+    if (
+        not isinstance(version, tuple | list)
+        or len(version) != 2
+        or (version[0] != changes and not 0 <= now - version[1] < settings.PUBLIC_REFRESH_SECONDS)
     ):
         version = (changes, now)
         cache.set(VERSION_KEY, version, timeout=None)

@@ -78,3 +78,15 @@ def test_every_answer_allows_only_the_sites_own_scripts_and_styles(path):
         policy = response["Content-Security-Policy"]
         assert "default-src 'self'" in policy and "object-src 'none'" in policy
         assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+@pytest.mark.django_db
+def test_a_results_version_left_in_an_old_format_is_replaced_not_a_500():
+    from django.core.cache import cache
+
+    from config.public_cache import VERSION_KEY
+
+    cache.set(VERSION_KEY, 1764000000.0)  # as an older release stored it: a bare time
+
+    assert Client().get("/api/v1/results/").status_code == 200
+    assert len(cache.get(VERSION_KEY)) == 2
