@@ -1,10 +1,10 @@
 """Structured logs: one JSON line per state change and per task run, for the log pipeline.
 
-`log_event("protocol.accepted", protocol=12, ...)` writes, once the surrounding transaction has
-committed (so a rolled-back change is never reported):
+`log_event("protocol.status", protocol=12, to_status="accepted", ...)` writes, once the
+surrounding transaction has committed (so a rolled-back change is never reported):
 
-    {"time": "...", "level": "INFO", "logger": "saylau.events", "event": "protocol.accepted",
-     "protocol": 12, ...}
+    {"time": "...", "level": "INFO", "logger": "saylau.events", "event": "protocol.status",
+     "protocol": 12, "to_status": "accepted", ...}
 """
 
 import json
