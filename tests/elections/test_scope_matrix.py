@@ -13,11 +13,17 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from elections.services.aggregation import contest_aggregate
 from elections.services.protocols import protocol_submit_entry
+from elections.services.publication import protocols_publish
+from observers.models import Accreditation
 from observers.services import (
     accreditation_apply,
     accreditation_decide,
+    note_file,
+    note_publish,
     organisation_register,
+    visit_check_in,
 )
 from tests.clients import sign_in
 from tests.elections.conftest import good_numbers
@@ -129,3 +135,41 @@ def test_each_role_may_do_exactly_what_its_column_says(world, role):
             differences.append(f"{operation}: expected {row[column]}, got {got}")
 
     assert not differences, f"{role}:\n" + "\n".join(differences)
+
+
+def test_no_public_answer_carries_an_identity_document_or_a_contact(world):
+    """Every page and file the public can reach, after a night with an observer's visit and a
+    published note: the observer's document number and the organisation's contact never show."""
+    night = world.night
+    accreditation = Accreditation.objects.get(user=world.users["observer"])
+    visit_check_in(accreditation=accreditation, station=night.station)
+    note = note_file(
+        accreditation=accreditation, station=night.station, phase="counting", category="other",
+        severity="information", text="Count was orderly",
+    )  # fmt: skip
+    note_publish(note=note, user=world.users["coordinator"])
+    for scope in ("own", "other"):
+        protocol_submit_entry(
+            station=world.protocols[scope].station, contest=night.contest, user=night.cec,
+            data=good_numbers(),
+        )  # fmt: skip
+    protocols_publish()
+    contest_aggregate(contest_id=night.contest.pk)
+    election, station = night.election.code, night.station
+    public = [
+        "/results/", f"/results/{election}/", f"/results/{election}/open-data/",
+        f"/results/{election}/stations.csv", f"/results/{election}/regions/{station.region.code}/",
+        f"/results/{election}/stations/{station.region.code}-{station.number}/",
+        f"/results/{election}/contests/{night.contest.code}/", "/results/chain.jsonl",
+        f"/verify/{accreditation.code}/", "/api/v1/results/", "/api/v1/station-results/",
+        "/api/v1/chain/", f"/api/v1/stations/{station.pk}/", "/api/v1/contests/", "/",
+    ]  # fmt: skip
+
+    answers = {path: Client().get(path, follow=True) for path in public}  # /results/ redirects
+
+    assert {path: r.status_code for path, r in answers.items()} == dict.fromkeys(public, 200)
+    assert "Count was orderly" in answers[public[5]].text  # the published note does show
+    for path, response in answers.items():
+        text = b"".join(response.streaming_content) if response.streaming else response.content
+        for secret in ("NO1234567", "mission@example.no", "observer-1"):
+            assert secret.encode() not in text, f"{secret} in {path}"
