@@ -118,3 +118,20 @@ def test_a_login_with_no_second_factor_is_told_who_gives_one(night):
 
     assert response.status_code == 200
     assert "This login has no second factor yet" in response.text
+
+
+@pytest.mark.parametrize(
+    ("password", "rule"),
+    [("12345678", "This password is too common."), ("kz", "This password is too short."),
+     ("8402975316", "This password is entirely numeric.")],
+)  # fmt: skip
+def test_a_weak_password_is_refused_when_a_login_is_made(
+    staff_client, django_user_model, password, rule
+):
+    form = {"username": "newclerk", "password1": password, "password2": password,
+            "usable_password": "true"}  # fmt: skip
+
+    response = staff_client.post("/admin/auth/user/add/", form)
+
+    assert response.status_code == 200 and rule in response.text
+    assert not django_user_model.objects.filter(username="newclerk").exists()
