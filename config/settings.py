@@ -280,6 +280,11 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # One line per task run is noise at 50,000 protocols a night; failures still show.
-    "loggers": {"celery.app.trace": {"level": "WARNING"}},
+    "loggers": {
+        # One line per task run is noise at 50,000 protocols a night; failures still show.
+        "celery.app.trace": {"level": "WARNING"},
+        # State changes and task runs (config/events.py) are for the log pipeline: in JSON, with
+        # their fields. A developer's console (text) would only scroll with their names.
+        "saylau.events": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }
