@@ -10,7 +10,8 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from observers.services import note_file, note_publish
+from observers.models import Note
+from observers.services import Refused, note_file, note_publish
 from tests.clients import client_for
 from tests.observers.test_accreditation import ON_THE_DAY
 
@@ -67,3 +68,16 @@ def test_the_notes_csv_writes_a_formula_as_text(world, observer, django_user_mod
     assert texts == sorted(
         ["'" + formula, "'+7 701 000 00 00 called", "'-", "'@SUM(A1:A9)", "Calm"]
     )
+
+
+@time_machine.travel(ON_THE_DAY, tick=False)
+def test_a_photo_over_the_size_limit_is_refused_and_the_note_not_saved(world, observer):
+    photo = SimpleUploadedFile("box.jpg", b"\xff" * (11 * 1024 * 1024))
+
+    with pytest.raises(Refused, match=r"^photos: 11\.5 MB; at most 10 MB"):
+        note_file(
+            accreditation=observer, station=world.station, phase="voting", category="other",
+            severity="information", text="Seal", at=ON_THE_DAY, photos=[photo],
+        )  # fmt: skip
+
+    assert not Note.objects.exists()
