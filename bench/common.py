@@ -12,6 +12,14 @@ POSTGRES_URL = os.environ.get(
 )
 
 
+def stop(*processes) -> None:
+    """Stop the servers and workers a benchmark started, each given a minute to finish."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=60)
+
+
 def collect_static() -> None:
     """What the image does when it is built: production settings serve collected files."""
     import subprocess

@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 
-from bench.common import ROOT
+from bench.common import ROOT, stop
 from bench.protocol_entry import (
     BATCH,
     CLIENTS,
@@ -105,9 +105,7 @@ def main() -> None:
             f"{reads['errors']} errors |"
         )
     finally:
-        for process in (server, worker):
-            process.terminate()
-            process.wait(timeout=60)
+        stop(server, worker)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-from bench.common import ROOT, cec_clerks, django_on_fresh_postgres, load_reference_election
+from bench.common import ROOT, cec_clerks, django_on_fresh_postgres, load_reference_election, stop
 from bench.protocol_entry import _entry
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -52,8 +52,7 @@ def main() -> None:
         while Publication.objects.count() < len(stations) and time.monotonic() < deadline:
             time.sleep(0.2)
     finally:
-        worker.terminate()
-        worker.wait(timeout=60)
+        stop(worker)
     accepted = dict(
         ProtocolEvent.objects.filter(to_status="accepted").values_list("protocol_id", "created")
     )

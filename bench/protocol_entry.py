@@ -24,6 +24,7 @@ from bench.common import (
     collect_static,
     django_on_fresh_postgres,
     load_reference_election,
+    stop,
 )
 
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
@@ -188,9 +189,7 @@ def main() -> None:
                 f"{errors} errors; all published {trailing:.1f} s after the last) |"
             )
     finally:
-        for process in (server, worker):
-            process.terminate()
-            process.wait(timeout=60)
+        stop(server, worker)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 
-from bench.common import POSTGRES_URL, ROOT, collect_static
+from bench.common import POSTGRES_URL, ROOT, collect_static, stop
 
 PORT = int(os.environ.get("BENCH_PORT", "8766"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -100,8 +100,7 @@ def main() -> None:
                 f"p99 {p99}, {errors} errors |"
             )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import sys
 import time
 from io import StringIO
 
-from bench.common import ROOT, django_on_fresh_postgres, load_reference_election
+from bench.common import ROOT, django_on_fresh_postgres, load_reference_election, stop
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 REPORTING = os.environ.get("BENCH_REPORTING", "100")
@@ -40,8 +40,7 @@ def main() -> None:
         )
         elapsed = time.perf_counter() - started
     finally:
-        worker.terminate()
-        worker.wait(timeout=60)
+        stop(worker)
     summary = [line for line in out.getvalue().splitlines() if line.startswith("reports:")]
     accepted = Protocol.objects.filter(status="accepted").count()
     print(summary[-1] if summary else out.getvalue()[-2000:])
