@@ -252,7 +252,7 @@ class Note(Timestamped):
 
 class NotePhoto(models.Model):
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="photos")
-    image = models.FileField(upload_to=RandomName("observers/notes"))
+    image = models.FileField(upload_to=RandomName("observers/notes"), db_index=True)  # /media/
 
     def __str__(self) -> str:
         return self.image.name

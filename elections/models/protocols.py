@@ -76,7 +76,10 @@ class Protocol(ProtocolNumbers, Timestamped):
     cycle = models.PositiveSmallIntegerField(
         default=1, help_text=_("Counts the rounds of double entry; a return starts a new one.")
     )
-    scan = models.FileField(_("scan of the signed protocol"), upload_to=scan_path, blank=True)
+    # Indexed: /media/ looks a scan up by its name to decide who may read it.
+    scan = models.FileField(
+        _("scan of the signed protocol"), upload_to=scan_path, blank=True, db_index=True
+    )
     remarks = models.TextField(_("remarks"), blank=True)
     reason = models.TextField(_("reason for the correction"), blank=True)
     warnings = models.JSONField(default=list, blank=True)  # [{code, field, message}]

@@ -185,7 +185,7 @@ def _totals(totals: dict[str, dict], records: list[dict]) -> list[str]:
         for vote in record["votes"]:
             total["votes"][str(vote["position"])] += vote["votes"]
     problems = []
-    for contest in sorted(set(totals) | set(sums)):  # noqa: C414 - sums grows as it is read
+    for contest in sorted(set(totals) | set(sums)):
         stored, summed = totals.get(contest), sums[contest]  # no records: all zero
         if stored is None:
             problems.append(f"totals.json {contest}: published records but no totals")
