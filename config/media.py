@@ -11,12 +11,16 @@ Staff means past the second factor, with the role's permission, and within its a
 
 A file someone may not see is a 404, as if it did not exist. Names are random, so a URL cannot
 be guessed either.
+
+Every file is sent with a sandboxing Content-Security-Policy and a type from an allow-list (the
+uploads' PDF, PNG and JPEG; the snapshots' JSON and CSV under `results/`): should any other file
+ever reach the disk, it downloads as bytes, never renders as a page of this site.
 """
 
-import mimetypes
 import secrets
 from pathlib import PurePosixPath
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest
@@ -24,18 +28,26 @@ from django.utils.deconstruct import deconstructible
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
 
+from common import uploads
+
 PUBLIC_FOLDER = "results"
+# No script runs, nothing loads, no form posts, the origin is opaque: whatever the bytes are.
+SANDBOX = "sandbox; default-src 'none'"
+UPLOAD_TYPES = {suffix: kind.mime for kind in uploads.DOCUMENTS for suffix in kind.suffixes}
+SNAPSHOT_TYPES = {".json": "application/json", ".csv": "text/csv; charset=utf-8"}
 
 
 @deconstructible
 class RandomName:
-    """`upload_to` for uploads: <folder>/<32 random hex digits><the original's suffix>."""
+    """`upload_to` for uploads: <folder>/<32 random hex digits>. The sender's name is dropped
+    whole: the storage (common.uploads.UploadStorage) adds the suffix of the type it finds in
+    the bytes."""
 
     def __init__(self, folder: str):
         self.folder = folder
 
     def __call__(self, instance, filename: str) -> str:
-        return f"{self.folder}/{secrets.token_hex(16)}{PurePosixPath(filename).suffix.lower()}"
+        return f"{self.folder}/{secrets.token_hex(16)}"
 
     def __eq__(self, other) -> bool:
         return isinstance(other, RandomName) and other.folder == self.folder
@@ -85,19 +97,45 @@ def _may_read(user, path: str) -> tuple[bool, bool]:
     return False, False
 
 
+def _content_type(path: str) -> str | None:
+    """The type a file is sent as, from the allow-list; None: bytes to download."""
+    suffix = PurePosixPath(path).suffix.lower()
+    if PurePosixPath(path).parts[0] == PUBLIC_FOLDER and suffix in SNAPSHOT_TYPES:
+        return SNAPSHOT_TYPES[suffix]
+    return UPLOAD_TYPES.get(suffix)
+
+
+def _open(path: str):
+    """The stored file at ``path``, or a 404: climbing out, a folder, a name the disk refuses."""
+    parts = PurePosixPath(path).parts
+    if not parts or ".." in parts or path.startswith("/") or path.endswith("/") or "\0" in path:
+        raise Http404("no such file")
+    try:
+        file = default_storage.open(path, "rb")
+    except (OSError, ValueError, SuspiciousFileOperation) as exc:  # missing, a folder, too long
+        raise Http404("no such file") from exc
+    return file
+
+
 @require_safe
 @xframe_options_sameorigin  # the admin shows a scan beside the protocol's form
 def media(request: HttpRequest, path: str) -> FileResponse:
-    if ".." in PurePosixPath(path).parts or not default_storage.exists(path):
-        raise Http404("no such file")
+    file = _open(path)
     allowed, public = _may_read(request.user, path)
     if not allowed:
+        file.close()
         raise Http404("no such file")
+    content_type = _content_type(path)
     response = FileResponse(
-        default_storage.open(path, "rb"),
-        content_type=mimetypes.guess_type(path)[0] or "application/octet-stream",
+        file,
+        content_type=content_type or "application/octet-stream",
+        as_attachment=content_type is None,
+        filename=PurePosixPath(path).name,
     )
     # Shared caches may keep what anyone may read; the rest stays in the reader's browser.
     response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    # Set here, the CSP middleware leaves it as it is (it writes the site's policy only where
+    # an answer has none).
+    response["Content-Security-Policy"] = SANDBOX
     return response

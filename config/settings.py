@@ -126,7 +126,12 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads are written only when their bytes are a PDF, PNG or JPEG (common/uploads.py);
+    # results/ holds the snapshots the site itself writes.
+    "default": {
+        "BACKEND": "common.uploads.UploadStorage",
+        "OPTIONS": {"own_folders": ["results"]},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from common import uploads
 from config.errors import ApplicationError, NotAllowed, OutOfScope, StateConflict
 from config.events import log_event
 from elections.models import Assignment, ContestStation, Election
@@ -30,8 +31,10 @@ from stations.models import Region, Station
 Kind, Role, Status = Organisation.Kind, Accreditation.Role, Accreditation.Status
 ORGANISATION_VALID_DAYS = 365  # a domestic organisation's accreditation lasts one year
 DECISION_DAYS = 30  # ... and is decided within 30 days of its application
-PHOTO_TYPES = {".jpg", ".jpeg", ".png"}
+PHOTO_TYPES = uploads.IMAGES
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
+CHARTER_TYPES = uploads.DOCUMENTS  # an extract is a PDF or a photograph of the pages
+CHARTER_MAX_BYTES = 20 * 1024 * 1024
 # What each kind of organisation may send.
 ROLES_BY_KIND = {
     Kind.INTERNATIONAL: {Role.OBSERVER},
@@ -83,6 +86,8 @@ def organisation_register(
         _refuse("kind", f"one of {', '.join(Kind.values)}")
     if kind == Kind.DOMESTIC and charter_extract is None:
         _refuse("charter_extract", "a domestic organisation applies with an extract of its charter")
+    if charter_extract is not None:
+        _check_file(charter_extract, "charter_extract", CHARTER_TYPES, CHARTER_MAX_BYTES)
     status = (
         Organisation.Status.SUBMITTED
         if kind in ACCREDITED_BODIES
@@ -240,12 +245,13 @@ def _check_interpreter(journalist: Accreditation | None, organisation, election)
         _refuse("interpreter_for", f"{journalist.full_name} already has an interpreter")
 
 
+def _check_file(file: UploadedFile, field: str, types, max_bytes: int) -> None:
+    if problems := uploads.upload_problems(file, types=types, max_bytes=max_bytes):
+        raise Refused(f"{field}: {problems[0]}", {"errors": {field: problems}})
+
+
 def _check_photo(photo: UploadedFile, field: str) -> None:
-    suffix = "." + photo.name.rsplit(".", 1)[-1].lower() if "." in photo.name else ""
-    if suffix not in PHOTO_TYPES:
-        _refuse(field, f"a JPEG or PNG image, not {suffix or 'a file without a type'}")
-    if photo.size > PHOTO_MAX_BYTES:
-        _refuse(field, f"{photo.size / 1e6:.1f} MB; at most {PHOTO_MAX_BYTES // 1024 // 1024} MB")
+    _check_file(photo, field, PHOTO_TYPES, PHOTO_MAX_BYTES)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from common import uploads
 from config.errors import ApplicationError, NotAllowed, OutOfScope, StateConflict
 from config.events import log_event
 from elections import access
@@ -32,7 +33,7 @@ from elections.services import protocol_checks as checks
 from elections.services.publication import queue_publication
 from stations.models import Station
 
-SCAN_TYPES = {".pdf", ".png", ".jpg", ".jpeg"}
+SCAN_TYPES = uploads.DOCUMENTS
 SCAN_MAX_BYTES = 20 * 1024 * 1024
 Status = Protocol.Status
 # What an entry may change on the protocol row; saving only these keeps the UPDATE small.
@@ -151,15 +152,9 @@ def _check_entry(
 
 
 def _check_scan(scan: UploadedFile, errors: dict[str, list[str]]) -> None:
-    suffix = "." + scan.name.rsplit(".", 1)[-1].lower() if "." in scan.name else ""
-    if suffix not in SCAN_TYPES:
-        errors.setdefault("scan", []).append(
-            f"the scan must be a PDF, PNG or JPEG file, not {suffix or 'a file without a type'}"
-        )
-    if scan.size > SCAN_MAX_BYTES:
-        errors.setdefault("scan", []).append(
-            f"the scan is {scan.size / 1e6:.1f} MB; at most {SCAN_MAX_BYTES // 1024 // 1024} MB"
-        )
+    problems = uploads.upload_problems(scan, types=SCAN_TYPES, max_bytes=SCAN_MAX_BYTES)
+    if problems:
+        errors.setdefault("scan", []).extend(problems)
 
 
 def _warnings(

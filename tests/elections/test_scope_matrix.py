@@ -86,7 +86,7 @@ def world(night, django_user_model) -> World:
     accreditation = accreditation_apply(
         election=night.election, organisation=organisation, role="observer",
         full_name="Ingrid Larsen", identity_document="NO1234567", account=observer,
-        regions=[night.station.region], photo=SimpleUploadedFile("me.jpg", b"\xff\xd8"),
+        regions=[night.station.region], photo=SimpleUploadedFile("me.jpg", b"\xff\xd8\xff"),
     )  # fmt: skip
     accreditation_decide(accreditation=accreditation, user=night.cec, approve=True)
     coordinator = django_user_model.objects.create_user("coordinator-1")

@@ -16,12 +16,13 @@ from stations.models import Station
 from tests.clients import client_for
 from tests.elections.conftest import good_numbers
 from tests.factories import StationFactory
+from tests.files import PDF, PNG
 
 pytestmark = pytest.mark.django_db
 
 
 def with_scan():
-    return dataclasses.replace(good_numbers(), scan=SimpleUploadedFile("KAR 101.PDF", b"%PDF-1.7"))
+    return dataclasses.replace(good_numbers(), scan=SimpleUploadedFile("KAR 101.PDF", PDF))
 
 
 def test_a_scan_is_stored_under_a_random_name_and_public_only_once_published(night):
@@ -39,7 +40,7 @@ def test_a_scan_is_stored_under_a_random_name_and_public_only_once_published(nig
     protocols_publish()
 
     public = Client().get(url)
-    assert public.status_code == 200 and b"".join(public.streaming_content) == b"%PDF-1.7"
+    assert public.status_code == 200 and b"".join(public.streaming_content) == PDF
     assert public["Content-Type"] == "application/pdf" and "public" in public["Cache-Control"]
 
 
@@ -64,12 +65,15 @@ def test_an_oversized_import_is_refused_unread_and_nothing_is_saved(staff_client
 
 
 @pytest.mark.parametrize(
-    ("name", "size", "rule"),
-    [("scan.exe", 10, "the scan must be a PDF, PNG or JPEG file, not .exe"),
-     ("scan.pdf", 21 * 1024 * 1024, "the scan is 22.0 MB; at most 20 MB")],
+    ("name", "content", "rule"),
+    [("scan.exe", b"MZ\x90\x00", "the file's contents are EXE, not a PDF, PNG or JPEG"),
+     ("scan.pdf", PDF + b"%" * 21 * 1024 * 1024, "the file is 22.0 MB; at most 20 MB"),
+     ("scan.pdf", PNG, "the file's contents are PNG, so its name must end in .png, not .pdf")],
 )  # fmt: skip
-def test_a_scan_of_the_wrong_type_or_size_is_refused_and_nothing_is_saved(night, name, size, rule):
-    scan = SimpleUploadedFile(name, b"%" * size)
+def test_a_scan_of_the_wrong_type_or_size_is_refused_and_nothing_is_saved(
+    night, name, content, rule
+):
+    scan = SimpleUploadedFile(name, content)
     data = dataclasses.replace(good_numbers(), scan=scan)
 
     with pytest.raises(ProtocolInvalid, match=f"^scan: {re.escape(rule)}"):

@@ -205,7 +205,7 @@ def test_an_observer_checks_in_and_out_and_files_a_note(world):
         accreditation=accreditation, station=world.station, phase="opening", category="seal",
         severity="concern", text="One seal was loose", at=ON_THE_DAY,
         checklist={"ballot_boxes_sealed": False, "secret_vote_possible": True},
-        photos=[SimpleUploadedFile("box.jpg", b"\xff\xd8jpeg")],
+        photos=[SimpleUploadedFile("box.jpg", b"\xff\xd8\xffjpeg")],
     )  # fmt: skip
     visit = visit_check_out(accreditation=accreditation, at=ON_THE_DAY.replace(hour=8))
 

@@ -13,13 +13,14 @@ from django.test import Client
 from observers.models import Note
 from observers.services import Refused, note_file, note_publish
 from tests.clients import client_for
+from tests.files import JPEG
 from tests.observers.test_accreditation import ON_THE_DAY
 
 pytestmark = pytest.mark.django_db
 
 
 def test_an_observers_photo_is_for_the_commission_only(world, django_user_model):
-    accreditation = world.observer(photo=SimpleUploadedFile("Aliya Nurova.JPG", b"\xff\xd8"))
+    accreditation = world.observer(photo=SimpleUploadedFile("Aliya Nurova.JPG", JPEG))
     url = f"/media/{accreditation.photo.name}"
     stranger = django_user_model.objects.create_user("stranger")
 
@@ -38,7 +39,7 @@ def test_a_notes_photo_is_public_once_its_organisation_publishes_the_note(
     note = note_file(
         accreditation=observer, station=world.station, phase="voting", category="secrecy",
         severity="violation", text="Open voting", at=ON_THE_DAY,
-        photos=[SimpleUploadedFile("IMG_0001.jpeg", b"\xff\xd8jpeg")],
+        photos=[SimpleUploadedFile("IMG_0001.jpeg", JPEG)],
     )  # fmt: skip
     url = f"/media/{note.photos.get().image.name}"
     coordinator = django_user_model.objects.create_user("coordinator")
@@ -72,9 +73,9 @@ def test_the_notes_csv_writes_a_formula_as_text(world, observer, django_user_mod
 
 @time_machine.travel(ON_THE_DAY, tick=False)
 def test_a_photo_over_the_size_limit_is_refused_and_the_note_not_saved(world, observer):
-    photo = SimpleUploadedFile("box.jpg", b"\xff" * (11 * 1024 * 1024))
+    photo = SimpleUploadedFile("box.jpg", JPEG + b"\xff" * (11 * 1024 * 1024))
 
-    with pytest.raises(Refused, match=r"^photos: 11\.5 MB; at most 10 MB"):
+    with pytest.raises(Refused, match=r"^photos: the file is 11\.5 MB; at most 10 MB"):
         note_file(
             accreditation=observer, station=world.station, phase="voting", category="other",
             severity="information", text="Seal", at=ON_THE_DAY, photos=[photo],
