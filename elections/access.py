@@ -64,3 +64,15 @@ def rows_in_scope(user, queryset, roles: frozenset[str] = VIEW):
     if scope is None:
         return queryset
     return queryset.filter(station__in=Station.objects.filter(scope))
+
+
+def entries_visible_to(user, protocol, entries) -> list:
+    """One round's entries as this user may see them: blind until both are in.
+
+    While the second entry is awaited, each clerk sees only their own typing, and a supervisor
+    or auditor sees none: whoever types next must not be able to read what the first typed.
+    """
+    entries = list(entries)
+    if len(entries) == 2:  # the round has settled (agreed) or differs: a supervisor decides
+        return entries
+    return [entry for entry in entries if entry.user_id == user.pk]

@@ -28,7 +28,15 @@ class ReportSerializer(serializers.Serializer):
     decision = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Needed to open or close early"
     )
-    created = serializers.DateTimeField(read_only=True)
+    late_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Needed when `at` is more than REPORT_LATE_MINUTES before the server receives it",
+    )
+    created = serializers.DateTimeField(
+        read_only=True, help_text="When the server received it (the dashboard replays by this)"
+    )
 
 
 class ReportFilter(django_filters.FilterSet):

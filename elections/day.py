@@ -66,11 +66,15 @@ class DayRow:
 def day_overview(
     election: Election, stations: QuerySet[Station], at: datetime
 ) -> tuple[DayRow, list[DayRow]]:
-    """The nation and each region as at ``at``: openings, late ones, turnout, closings, counts."""
+    """The nation and each region as at ``at``: openings, late ones, turnout, closings, counts.
+
+    Reports count from when the server received them: a backdated report cannot rewrite the
+    dashboard's past.
+    """
     hours = turnout_hours(election)
     reports: dict[int, list[tuple[str, time | None, int | None]]] = {}
     for station_id, kind, hour, voters in StationReport.objects.filter(
-        election=election, at__lte=at, station__in=stations
+        election=election, created__lte=at, station__in=stations
     ).values_list("station_id", "kind", "hour", "voters"):
         reports.setdefault(station_id, []).append((kind, hour, voters))
     regions = {region.pk: region for region in Region.objects.all()}

@@ -86,6 +86,13 @@ class CorrectionForm(ProtocolNumbersForm):
     reason = forms.CharField(
         label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2})
     )
+    legal_basis = forms.CharField(
+        label=_("Legal decision ordering it"),
+        required=False,
+        max_length=200,
+        help_text=_("Required once the results are certified: the court or commission, the "
+                    "decision's number and date."),
+    )  # fmt: skip
 
 
 class DecisionForm(forms.Form):
@@ -113,6 +120,11 @@ class StationReportForm(ServiceErrorsForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         label=_("Commission's decision (opening or closing early)"),
+    )
+    late_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Why it is reported late (only if it is)"),
     )
 
     def __init__(self, *args: Any, election: Election, zone: ZoneInfo, **kwargs: Any) -> None:

@@ -42,6 +42,8 @@ Kind = StationReport.Kind
 CURVE = {"10:00": 0.22, "12:00": 0.45, "14:00": 0.63, "16:00": 0.79, "18:00": 0.92}
 SHARE_LATE = 0.01  # stations that open 20–50 minutes late
 SHARE_EARLY = 0.009  # stations opened at 06:00 by decision (92 of 10,233 in 2023)
+# A replayed day is received now, long after its stated times: each report says so.
+REPLAY = "replayed by simulate_election_night"
 SHARE_MISMATCH = 0.02  # second entries with two vote lines swapped: a supervisor resolves them
 SHARE_INVALID = 0.01  # protocols with many invalid ballots: explained, then reviewed
 SHARE_FULL_TURNOUT = 0.003  # closed stations (hospitals, units) where nearly all voted: flagged
@@ -151,6 +153,7 @@ class Night:
                 station_report_submit(
                     election=self.election, station=station, user=self.staff.reporter,
                     kind=kind, at=at, hour=hour, voters=voters, decision=decision,
+                    late_reason=REPLAY,
                 )  # fmt: skip
                 with self._lock:
                     self.summary.reports += 1
@@ -273,6 +276,7 @@ class Night:
         station_report_submit(
             election=self.election, station=station, user=self.staff.reporter,
             kind=Kind.COUNTING_FINISHED, at=closes + timedelta(minutes=rng.randint(60, 300)),
+            late_reason=REPLAY,
         )  # fmt: skip
         with self._lock:
             self.summary.reports += 1

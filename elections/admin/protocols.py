@@ -3,12 +3,13 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import WorkflowAdmin
 from config.errors import ApplicationError
 from elections import access
 from elections.forms import CorrectionForm, DecisionForm, ProtocolEntryForm, StationPickForm
@@ -46,7 +47,7 @@ class NeedsSupervisorFilter(admin.SimpleListFilter):
 
 
 @admin.register(Protocol)
-class ProtocolAdmin(admin.ModelAdmin):
+class ProtocolAdmin(WorkflowAdmin):
     list_display = ["station_label", "contest", "version", "status", "updated"]
     list_filter = [NeedsSupervisorFilter, "status", "contest__body", "station__region"]
     list_select_related = ["station__region", "contest"]
@@ -56,12 +57,6 @@ class ProtocolAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Protocol]:
         return access.rows_in_scope(request.user, super().get_queryset(request))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # protocols are made by entering them, on the entry page
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False  # nothing entered is ever deleted
 
     @admin.display(description=_("station"), ordering="station__number")
     def station_label(self, protocol: Protocol) -> str:
@@ -77,8 +72,10 @@ class ProtocolAdmin(admin.ModelAdmin):
                 name="elections_protocol_enter",
             ),
             path("progress/", view(self.progress_view), name="elections_protocol_progress"),
-            path("<int:pk>/change/", view(self.detail_view), name="elections_protocol_change"),
-            *super().get_urls(),
+            # In place of the generic change form: decisions go through the services.
+            path("<path:object_id>/change/", view(self.detail_view),
+                 name="elections_protocol_change"),
+            *[p for p in super().get_urls() if p.name != "elections_protocol_change"],
         ]  # fmt: skip
 
     def _context(self, request: HttpRequest, title: str, **extra) -> dict:
@@ -153,11 +150,11 @@ class ProtocolAdmin(admin.ModelAdmin):
 
     # --- reviewing -----------------------------------------------------------------------------
 
-    def detail_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def detail_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """A protocol's numbers, entries side by side, checks, history and the decisions open."""
-        protocol = get_object_or_404(
-            self.get_queryset(request).select_related("station", "contest__election"), pk=pk
-        )
+        protocol = self.get_object(request, object_id)
+        if protocol is None:
+            raise Http404("no such protocol in your commission's area")
         lines = list(protocol.contest.ballot_lines.all())
         may_review = request.user.has_perm("elections.review_protocol", protocol.station)
         decision = DecisionForm(request.POST or None)
@@ -183,7 +180,8 @@ class ProtocolAdmin(admin.ModelAdmin):
                         request, f"{result}: {result.get_status_display()}.", messages.SUCCESS
                     )
                     return redirect("admin:elections_protocol_change", result.pk)
-        entries = list(protocol.entries.filter(cycle=protocol.cycle).select_related("user"))
+        this_round = protocol.entries.filter(cycle=protocol.cycle).select_related("user")
+        entries = access.entries_visible_to(request.user, protocol, this_round)
         differences = (
             services.entry_differences(*entries)
             if protocol.status == Protocol.Status.MISMATCH and len(entries) == 2
@@ -219,6 +217,7 @@ class ProtocolAdmin(admin.ModelAdmin):
                 user=user,
                 data=correction.entry_data(),
                 reason=correction.cleaned_data["reason"],
+                legal_basis=correction.cleaned_data["legal_basis"],
             )
         if not decision.is_valid():
             return None

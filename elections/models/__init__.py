@@ -1,6 +1,7 @@
 from elections.models.day import StationReport, turnout_hours
 from elections.models.protocols import (
     PROTOCOL_LINES,
+    PROTOCOL_NUMBER_MAX,
     PROTOCOL_TRANSITIONS,
     Protocol,
     ProtocolEntry,
@@ -27,6 +28,7 @@ __all__ = [
     "turnout_hours",
     "ELECTION_TRANSITIONS",
     "PROTOCOL_LINES",
+    "PROTOCOL_NUMBER_MAX",
     "PROTOCOL_TRANSITIONS",
     "Assignment",
     "BallotLine",

@@ -37,8 +37,11 @@ class StationReport(models.Model):
     at = models.DateTimeField(_("when"))
     voters = models.PositiveIntegerField(_("voters who received ballots"), null=True, blank=True)
     decision = models.TextField(_("commission's decision"), blank=True)
+    # Sent long after the stated time: why (the line was down, ...). Empty when sent in time.
+    late_reason = models.TextField(_("why it is reported late"), blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    created = models.DateTimeField(auto_now_add=True)
+    # When the server received it: the dashboard's replay goes by this, never by ``at``.
+    created = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["election", "station", "at", "pk"]

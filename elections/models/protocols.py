@@ -24,6 +24,9 @@ PROTOCOL_LINES: dict[str, str] = {
     "l7_valid": _("L7 valid ballots"),
 }
 
+# No polling station holds a million voters; the columns would take up to 2,147,483,647.
+PROTOCOL_NUMBER_MAX = 1_000_000
+
 
 def scan_path(protocol: "Protocol", filename: str) -> str:
     """Store scans under random names, so that a URL cannot be guessed before publication."""
@@ -82,6 +85,10 @@ class Protocol(ProtocolNumbers, Timestamped):
     )
     remarks = models.TextField(_("remarks"), blank=True)
     reason = models.TextField(_("reason for the correction"), blank=True)
+    # After certification a result changes only by a court's or commission's decision: its
+    # reference (court or body, number, date) is required then, and published with the record.
+    legal_basis = models.CharField(_("legal decision ordering the correction"), max_length=200,
+                                   blank=True)  # fmt: skip
     warnings = models.JSONField(default=list, blank=True)  # [{code, field, message}]
     flags = models.JSONField(default=list, blank=True)  # quarantine flags, same shape
     explanation = models.TextField(_("explanation of the warnings"), blank=True)

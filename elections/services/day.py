@@ -8,6 +8,7 @@ before opening, counting only after the close. Refusals name the field and the r
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -58,8 +59,14 @@ def station_report_submit(
     hour: time | None = None,
     voters: int | None = None,
     decision: str = "",
+    late_reason: str = "",
 ) -> StationReport:
-    """Record one report, after checking it against everything the station reported before."""
+    """Record one report, after checking it against everything the station reported before.
+
+    ``at`` is the commission's stated time; the server's receipt time is kept beside it. A
+    report stated more than REPORT_LATE_MINUTES before its receipt is taken only with the
+    reason it is late, so that nobody can quietly backdate an opening.
+    """
     require_scope(user, station, access.ENTER, "report for")
     if kind not in NEEDS:
         _refuse("kind", f"{kind!r} is not a report; choose one of {', '.join(NEEDS)}")
@@ -73,8 +80,18 @@ def station_report_submit(
         _refuse("station", f"station {station.number} has no ballot in {election}")
     if timezone.is_naive(at):
         _refuse("at", "give the time with its zone")
-    if at > timezone.now() + CLOCK_SKEW:
+    received = timezone.now()
+    if at > received + CLOCK_SKEW:
         _refuse("at", "a report cannot be dated in the future")
+    late = received - at > timedelta(minutes=settings.REPORT_LATE_MINUTES)
+    if late and not late_reason.strip():
+        _refuse(
+            "late_reason",
+            f"the stated time {_local(at, station)} on {at.astimezone(station.zone):%d.%m.%Y} is "
+            f"more than {settings.REPORT_LATE_MINUTES} minutes before the report was received "
+            f"({_local(received, station)} on {received.astimezone(station.zone):%d.%m.%Y}): "
+            "say why it is reported late",
+        )
     # Lock the station row: two reports for one station are checked one after the other.
     list(Station.objects.select_for_update().filter(pk=station.pk).values_list("pk", flat=True))
     earlier = list(StationReport.objects.filter(election=election, station=station).order_by())
@@ -89,6 +106,7 @@ def station_report_submit(
             hour=hour if kind == Kind.TURNOUT else None,
             voters=voters,
             decision=decision.strip(),
+            late_reason=late_reason.strip() if late else "",
         )
     except IntegrityError as exc:  # pragma: no cover - the station lock makes this a backstop
         raise StateConflict("kind: this was reported a moment ago", {"field": "kind"}) from exc

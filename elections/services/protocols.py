@@ -19,6 +19,7 @@ from config.events import log_event
 from elections import access
 from elections.models import (
     PROTOCOL_LINES,
+    PROTOCOL_NUMBER_MAX,
     PROTOCOL_TRANSITIONS,
     BallotLine,
     Contest,
@@ -121,17 +122,20 @@ def _check_entry(
     for finding in checks.missing_fields(data.numbers):
         errors.setdefault(finding.field, []).append(finding.message)
     for name, value in data.numbers.items():
-        if value is not None and (not isinstance(value, int) or value < 0):
-            errors.setdefault(name, []).append(f"{PROTOCOL_LINES[name]} must be a whole number ≥ 0")
+        if value is not None and not _countable(value):
+            errors.setdefault(name, []).append(
+                f"{PROTOCOL_LINES[name]} must be a whole number from 0 to {PROTOCOL_NUMBER_MAX:,}"
+            )
     positions = {line.position for line in lines}
     for position in sorted(set(data.votes) - positions):
         errors.setdefault("votes", []).append(f"the ballot has no line {position}")
     data.vote_list = []
     for line in lines:
         value = data.votes.get(line.position)
-        if value is None or not isinstance(value, int) or value < 0:
+        if value is None or not _countable(value):
             errors.setdefault("votes", []).append(
-                f"line {line.position} ({line.label}) needs a whole number of votes ≥ 0"
+                f"line {line.position} ({line.label}) needs a whole number of votes from 0 to "
+                f"{PROTOCOL_NUMBER_MAX:,}"
             )
         else:
             data.vote_list.append(value)
@@ -149,6 +153,11 @@ def _check_entry(
     if errors:
         first = next(iter(errors.items()))
         raise ProtocolInvalid(f"{first[0]}: {first[1][0]}", {"errors": errors})
+
+
+def _countable(value) -> bool:
+    """A count a station's protocol can hold (bool is an int to Python, not to a clerk)."""
+    return type(value) is int and 0 <= value <= PROTOCOL_NUMBER_MAX
 
 
 def _check_scan(scan: UploadedFile, errors: dict[str, list[str]]) -> None:
@@ -240,8 +249,6 @@ def _agree(
     entries: list[ProtocolEntry],
 ) -> None:
     """Store agreed numbers; accept them, or hold them for review if anything looks wrong."""
-    if protocol.l1_voters is not None:  # agreed before, then returned: this agreement replaces it
-        protocol.votes.all().delete()
     for name, value in numbers.items():
         setattr(protocol, name, value)
     protocol.votes_fingerprint = Protocol.fingerprint(votes)
@@ -295,6 +302,7 @@ def protocol_resolve(
     """Settle a mismatch by choosing, for every differing field, entry 1 or entry 2."""
     protocol = _lock_for_review(protocol, user)
     _expect(protocol, Status.MISMATCH, "resolve a mismatch")
+    _require_not_an_author(protocol, user, "resolve its mismatch")
     first, second = protocol.entries.filter(cycle=protocol.cycle).order_by("round")
     differing = entry_differences(first, second)
     unsettled = [name for name in differing if choices.get(name) not in (1, 2)]
@@ -334,6 +342,7 @@ def protocol_accept(*, protocol: Protocol, user: AbstractBaseUser, comment: str)
     """Accept a protocol held for review, with the supervisor's reasons."""
     protocol = _lock_for_review(protocol, user)
     _expect(protocol, Status.REVIEW, "accept")
+    _require_not_an_author(protocol, user, "accept it")
     if not comment.strip():
         raise ProtocolInvalid(
             "comment: say why the warnings or flags are acceptable",
@@ -351,14 +360,26 @@ def protocol_return(*, protocol: Protocol, user: AbstractBaseUser, reason: str) 
     protocol = _lock_for_review(protocol, user)
     if protocol.status not in (Status.MISMATCH, Status.REVIEW):
         _expect(protocol, Status.REVIEW, "return")
+    _require_not_an_author(protocol, user, "return it")
     if not reason.strip():
         raise ProtocolInvalid(
             "reason: say why the protocol goes back", {"errors": {"reason": ["required"]}}
         )
     protocol.decided_by, protocol.decision_comment = user, reason.strip()
+    _set_aside_agreement(protocol)
     _move(protocol, Status.RETURNED, user, "returned for re-entry", reason.strip())
     protocol.save()
     return protocol
+
+
+def _set_aside_agreement(protocol: Protocol) -> None:
+    """Forget what the returned round agreed (its entries keep it): the next round is blind,
+    so nothing on the protocol may hint at what the last one typed."""
+    protocol.votes.all().delete()
+    for name in PROTOCOL_LINES:
+        setattr(protocol, name, None)
+    protocol.warnings, protocol.flags, protocol.explanation = [], [], ""
+    protocol.votes_fingerprint = ""
 
 
 # --- corrections -----------------------------------------------------------------------------
@@ -366,15 +387,25 @@ def protocol_return(*, protocol: Protocol, user: AbstractBaseUser, reason: str) 
 
 @transaction.atomic
 def protocol_propose_correction(
-    *, protocol: Protocol, user: AbstractBaseUser, data: EntryData, reason: str
+    *,
+    protocol: Protocol,
+    user: AbstractBaseUser,
+    data: EntryData,
+    reason: str,
+    legal_basis: str = "",
 ) -> Protocol:
-    """Propose a new version of an accepted protocol; another supervisor must approve it."""
+    """Propose a new version of an accepted protocol; another supervisor must approve it.
+
+    Once the election is certified, only a recorded legal decision (a court's, or the
+    commission's on a complaint) may change a result: its reference is then required.
+    """
     protocol = _lock_for_review(protocol, user)
     _expect(protocol, Status.ACCEPTED, "correct")
     if not reason.strip():
         raise ProtocolInvalid(
             "reason: a correction needs its reason", {"errors": {"reason": ["required"]}}
         )
+    _require_legal_basis_once_certified(protocol.contest.election, legal_basis)
     if Protocol.objects.filter(supersedes=protocol, status=Status.CORRECTION).exists():
         raise StateConflict("status: a correction of this protocol is already awaiting approval")
     latest = Protocol.objects.filter(station=protocol.station, contest=protocol.contest)
@@ -390,6 +421,7 @@ def protocol_propose_correction(
         supersedes=protocol,
         proposed_by=user,
         reason=reason.strip(),
+        legal_basis=legal_basis.strip(),
         scan=data.scan or protocol.scan,
         votes_fingerprint=Protocol.fingerprint(data.vote_list),
         **data.numbers,
@@ -414,6 +446,8 @@ def protocol_decide_correction(
             "user: a correction is approved by a supervisor other than the one who proposed it",
             {"field": "user"},
         )
+    if approve:  # proposed before certification, decided after: the rule of the day applies
+        _require_legal_basis_once_certified(correction.contest.election, correction.legal_basis)
     correction.decided_by, correction.decision_comment = user, comment.strip()
     if not approve:
         _move(correction, Status.REJECTED, user, "correction rejected", comment)
@@ -441,6 +475,26 @@ def require_scope(user, station: Station, roles: frozenset[str], doing: str) -> 
         )
     if not access.in_scope(user, station, roles):
         raise NotAllowed(f"user: your role does not {doing} station {station.number}")
+
+
+def _require_legal_basis_once_certified(election: Election, legal_basis: str) -> None:
+    if election.status == Election.Status.CERTIFIED and not legal_basis.strip():
+        raise NotAllowed(
+            f"legal_basis: {election} is certified; its results change only by a court's or "
+            "commission's decision: give its reference (body, number, date)",
+            {"errors": {"legal_basis": ["required once the results are certified"]}},
+        )
+
+
+def _require_not_an_author(protocol: Protocol, user, doing: str) -> None:
+    """Separation of duties: whoever typed an entry of this round does not decide on it."""
+    mine = protocol.entries.filter(cycle=protocol.cycle, user=user).values_list("round", flat=True)
+    if typed := list(mine):
+        raise NotAllowed(
+            f"user: you made entry {typed[0]} of this protocol; a supervisor who did not type it "
+            f"must {doing}",
+            {"field": "user"},
+        )
 
 
 def _lock_for_review(protocol: Protocol, user) -> Protocol:

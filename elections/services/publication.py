@@ -119,6 +119,7 @@ def _record(
         "version": protocol.version,
         "replaces_sha256": hashes.get(protocol.supersedes_id),
         "reason": protocol.reason,
+        "legal_basis": protocol.legal_basis,
         "lines": {name: getattr(protocol, name) for name in PROTOCOL_LINES},
         "votes": [
             {"position": line.position, "name": line.label, "votes": counts[line.pk]}

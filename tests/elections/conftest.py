@@ -1,6 +1,7 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 
 from elections.services.day import station_report_submit
 from elections.services.protocols import EntryData, protocol_submit_entry
@@ -137,18 +138,26 @@ class Day:
         self.auditor = django_user_model.objects.create_user("auditor")
         staff_assign(user=self.auditor, role="auditor")
 
+    def clock(self, hh_mm, station=None):
+        """The server's clock a minute after HH:MM on election day, station time: reports are
+        received as they are sent, or they would be late."""
+        return time_machine.travel(self.at(hh_mm, station) + timedelta(minutes=1), tick=False)
+
+    def at(self, hh_mm, station=None):
+        hour, minute = map(int, hh_mm.split(":"))
+        return datetime(2023, 3, 19, hour, minute, tzinfo=(station or self.station).zone)
+
     def report(self, kind, hh_mm, station=None, user=None, **fields):
         station = station or self.station
-        hour, minute = map(int, hh_mm.split(":"))
-        at = datetime(2023, 3, 19, hour, minute, tzinfo=station.zone)
-        return station_report_submit(
-            election=self.election,
-            station=station,
-            user=user or self.clerk,
-            kind=kind,
-            at=at,
-            **fields,
-        )
+        with self.clock(hh_mm, station):
+            return station_report_submit(
+                election=self.election,
+                station=station,
+                user=user or self.clerk,
+                kind=kind,
+                at=self.at(hh_mm, station),
+                **fields,
+            )
 
 
 @pytest.fixture

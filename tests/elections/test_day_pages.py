@@ -13,31 +13,34 @@ URL = "/api/v1/reports/"
 
 def test_precinct_staff_report_the_day_on_the_admin_page(day):
     page = reverse("admin:elections_stationreport_report", args=[day.station.pk])
-    client = client_for(day.clerk)
-    response = client.post(page, {"kind": "opened", "at": "2023-03-19T07:00"})
+    with day.clock("07:00"):
+        response = client_for(day.clerk).post(page, {"kind": "opened", "at": "2023-03-19T07:00"})
     assert response.status_code == 302
-    response = client.post(
-        page, {"kind": "turnout", "at": "2023-03-19T10:01", "hour": "10:00", "voters": "140"}
-    )
+    with day.clock("10:01"):  # signed in again: a session ends after 30 idle minutes
+        client = client_for(day.clerk)
+        response = client.post(
+            page, {"kind": "turnout", "at": "2023-03-19T10:01", "hour": "10:00", "voters": "140"}
+        )
+        listed = client.get(page)
     assert response.status_code == 302
     report = StationReport.objects.get(kind="turnout")
     assert (report.hour, report.voters) == (time(10), 140)
     # Typed on the station's clock: 10:01 in Karaganda (UTC+6) is 04:01 UTC.
     assert report.at.utctimetuple()[3:5] == (4, 1)
-    listed = client.get(page)
     assert b"Turnout 10:00" in listed.content and b"140" in listed.content
 
 
 def test_the_page_shows_the_rule_broken_beside_the_field(day):
     page = reverse("admin:elections_stationreport_report", args=[day.station.pk])
     client = client_for(day.clerk)
-    client.post(page, {"kind": "opened", "at": "2023-03-19T07:00"})
-    client.post(
-        page, {"kind": "turnout", "at": "2023-03-19T12:00", "hour": "12:00", "voters": "300"}
-    )
-    response = client.post(
-        page, {"kind": "turnout", "at": "2023-03-19T14:00", "hour": "14:00", "voters": "200"}
-    )
+    with day.clock("14:00"):  # all three sent within the hour: in time
+        client.post(page, {"kind": "opened", "at": "2023-03-19T13:10"})
+        client.post(
+            page, {"kind": "turnout", "at": "2023-03-19T13:20", "hour": "12:00", "voters": "300"}
+        )
+        response = client.post(
+            page, {"kind": "turnout", "at": "2023-03-19T14:00", "hour": "14:00", "voters": "200"}
+        )
     assert response.status_code == 200
     assert response.context["form"].errors["voters"] == [
         "turnout cannot fall: 300 voters were reported at 12:00, 200 now"
@@ -54,10 +57,12 @@ def test_reports_by_api(day):
     api = api_for(day.clerk)
     body = {"election": "day", "station": day.station.pk, "kind": "opened",
             "at": "2023-03-19T07:00:00+06:00"}  # fmt: skip
-    assert api.post(URL, body, format="json").status_code == 201
+    with day.clock("07:00"):
+        assert api.post(URL, body, format="json").status_code == 201
     late = {**body, "kind": "turnout", "hour": "10:00", "voters": 2000,
             "at": "2023-03-19T10:00:00+06:00"}  # fmt: skip
-    response = api.post(URL, late, format="json")
+    with day.clock("10:00"):
+        response = api.post(URL, late, format="json")
     assert response.status_code == 400
     assert "more than the register of 1000" in response.json()["errors"]["voters"][0]
     outside = {**body, "station": day.west.pk}
@@ -80,6 +85,7 @@ def test_dashboard_replays_the_day_in_each_stations_zone(day, cec):
     day.report("opened", "07:00")  # Karaganda, 07:00 UTC+6
     dashboard = reverse("admin:elections_stationreport_dashboard")
     client = client_for(cec)
+    # Replayed afterwards (the clock travels on), the dashboard goes by when reports came in.
     # 07:20 Astana: Aktobe (UTC+5) opens at 08:00 Astana time, so it is not late yet.
     early = client.get(dashboard, {"at": "07:20"}).context
     assert early["nation"].opened == 1 and early["nation"].late == []

@@ -74,7 +74,7 @@ def test_a_bad_row_is_listed_with_its_line_and_nothing_is_imported(night, tmp_pa
         in printed
     )
     assert "line 4: station: no station '999' in region 'KAR'" in printed
-    assert "line 5: votes: line 3 (Against all) needs a whole number of votes ≥ 0" in printed
+    assert "line 5: votes: line 3 (Against all) needs a whole number of votes from 0" in printed
     assert not Protocol.objects.exists()
 
 

@@ -75,7 +75,7 @@ def test_votes_must_match_the_ballot_lines_exactly(night):
 
     assert refused.value.extra["errors"]["votes"] == [
         "the ballot has no line 4",
-        "line 3 (Against all) needs a whole number of votes ≥ 0",
+        "line 3 (Against all) needs a whole number of votes from 0 to 1,000,000",
     ]
 
 

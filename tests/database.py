@@ -1,0 +1,39 @@
+"""What someone with the database owner's rights could do: drop the append-only triggers.
+
+Tests of `verify_results` use it to rewrite a record as such an insider would; the test's
+transaction rolls the DDL back with everything else (both SQLite and Postgres roll back DDL).
+"""
+
+import importlib
+from contextlib import contextmanager
+
+from django.db import connection
+
+TRIGGERS = importlib.import_module("elections.migrations.0008_append_only_triggers")
+
+
+
+
+def drop_triggers() -> None:
+    drop = {"sqlite": TRIGGERS._drop_sqlite, "postgresql": TRIGGERS._drop_postgres}
+    _execute(drop[connection.vendor]())
+
+
+def create_triggers() -> None:
+    create = {"sqlite": TRIGGERS._sqlite, "postgresql": TRIGGERS._postgres}
+    _execute(create[connection.vendor]())
+
+
+def _execute(statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+@contextmanager
+def append_only_triggers_dropped():
+    drop_triggers()
+    try:
+        yield
+    finally:
+        create_triggers()
