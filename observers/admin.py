@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import ModelAdmin, WorkflowAdmin
 from config.errors import ApplicationError
 from observers import services
 from observers.models import Accreditation, AccreditationEvent, Note, Organisation, Visit
@@ -57,25 +58,35 @@ class EventInline(admin.TabularInline):
         return False
 
 
-class ServiceCreateForm(forms.ModelForm):
-    """An add form whose row is made by a service: its refusal shows beside the field it names,
-    and the admin saves nothing more (the service saved the row, or nothing at all)."""
+class ServiceForm(forms.ModelForm):
+    """A form whose row is made or changed by a service: its refusal shows beside the field it
+    names, and the admin saves nothing more (the service saved the row, or nothing at all)."""
 
     def create(self, data: dict):
         raise NotImplementedError
 
+    def update(self, data: dict):
+        raise NotImplementedError
+
     def _post_clean(self) -> None:
-        if self.errors or self.instance.pk:
+        if self.errors:
             return
         try:
-            self.instance = self.create(self.cleaned_data)
+            if self.instance.pk:
+                self.instance = self.update(self.cleaned_data)
+            else:
+                self.instance = self.create(self.cleaned_data)
         except ApplicationError as exc:
             for name, problems in exc.extra.get("errors", {None: [exc.message]}).items():
                 for problem in problems:
                     self.add_error(name if name in self.fields else None, problem)
 
 
-class OrganisationForm(ServiceCreateForm):
+# What organisation_update changes; the rest is what the accreditation was decided on.
+CHANGEABLE = ("contact", "coordinators")
+
+
+class OrganisationForm(ServiceForm):
     class Meta:
         model = Organisation
         fields = ["name", "kind", "country", "contact", "region", "charter_extract",
@@ -89,8 +100,14 @@ class OrganisationForm(ServiceCreateForm):
             observation_in_charter=data["observation_in_charter"], user=self.user,
         )  # fmt: skip
 
+    def update(self, data: dict) -> Organisation:
+        return services.organisation_update(
+            organisation=self.instance, user=self.user, contact=data["contact"],
+            coordinators=data["coordinators"],
+        )  # fmt: skip
 
-class AccreditationForm(ServiceCreateForm):
+
+class AccreditationForm(ServiceForm):
     class Meta:
         model = Accreditation
         fields = ["election", "organisation", "role", "interpreter_for", "full_name",
@@ -104,26 +121,32 @@ class AccreditationForm(ServiceCreateForm):
             photo=data.get("photo") or None, account=data.get("user"),
         )  # fmt: skip
 
+    def update(self, data: dict) -> Accreditation:
+        return services.accreditation_link_account(
+            accreditation=self.instance, user=self.user, account=data.get("user")
+        )
 
-class ServiceCreateAdmin(admin.ModelAdmin):
-    """Rows are added by the form's service; changes (contacts, coordinators) save as usual."""
+
+class ServiceAdmin(ModelAdmin):
+    """Rows are added and changed by the form's services, never saved by the admin itself."""
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.user = request.user
         return form
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a register: refused, revoked or expired, never deleted
+
     def save_model(self, request, obj, form, change: bool) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
+        pass  # the form's service saved it
 
     def save_related(self, request, form, formsets, change: bool) -> None:
-        if change:
-            super().save_related(request, form, formsets, change)
+        pass
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ServiceCreateAdmin):
+class OrganisationAdmin(ServiceAdmin):
     form = OrganisationForm
     list_display = ["name", "kind", "country", "region", "status", "valid_until", "decision_due"]
     list_filter = ["status", "kind", "region"]
@@ -133,6 +156,13 @@ class OrganisationAdmin(ServiceCreateAdmin):
     inlines = [EventInline]
     filter_horizontal = ["coordinators"]
     readonly_fields = ["status", "decided_at", "valid_until", "decision_reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        # Once registered, only the contact and the coordinators change (organisation_update).
+        fixed = [name for name in OrganisationForm.Meta.fields if name not in CHANGEABLE]
+        return [*fixed, *self.readonly_fields]
 
     accredit = decision(
         _("Accredit the selected organisations"), "accredited",
@@ -153,7 +183,7 @@ class OrganisationAdmin(ServiceCreateAdmin):
 
 
 @admin.register(Accreditation)
-class AccreditationAdmin(ServiceCreateAdmin):
+class AccreditationAdmin(ServiceAdmin):
     form = AccreditationForm
     list_display = ["full_name", "organisation", "kind", "country", "role", "document",
                     "status", "code"]  # fmt: skip
@@ -227,28 +257,16 @@ class AccreditationAdmin(ServiceCreateAdmin):
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(WorkflowAdmin):
     list_display = ["accreditation", "station", "arrived", "left"]
     list_select_related = ["accreditation", "station"]
     raw_id_fields = ["accreditation", "station"]
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
 
 @admin.register(Note)
-class NoteAdmin(admin.ModelAdmin):
+class NoteAdmin(WorkflowAdmin):
     list_display = ["created", "station", "phase", "category", "severity", "accreditation",
                     "published"]  # fmt: skip
     list_filter = ["severity", "phase", "category", "accreditation__organisation"]
     list_select_related = ["station", "accreditation"]
     search_fields = ["text"]
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_add_permission(self, request) -> bool:
-        return False

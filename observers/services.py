@@ -149,6 +149,47 @@ def organisation_decide(
     return organisation
 
 
+@transaction.atomic
+def organisation_update(
+    *, organisation: Organisation, user: AbstractBaseUser, contact: str, coordinators: Iterable
+) -> Organisation:
+    """Change an organisation's contact (its deciding commission) or its coordinators.
+
+    Coordinators read every note of the organisation's observers, unpublished ones and names
+    included: only the CEC's accreditation desk appoints them, whatever the organisation's area.
+    """
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not _commission_for(user, organisation.region):
+        raise NotAllowed(
+            "user: an organisation's details are changed by the commission that accredits it",
+            {"field": "user"},
+        )
+    if not contact.strip():
+        _refuse("contact", "required")
+    wanted = {person.pk for person in coordinators}
+    current = set(organisation.coordinators.values_list("pk", flat=True))
+    if wanted != current and not _commission_for(user, None):
+        _refuse("coordinators", "coordinators are appointed only by the CEC's accreditation desk")
+    changed = []
+    if contact.strip() != organisation.contact:
+        organisation.contact = contact.strip()
+        organisation.save(update_fields=["contact", "updated"])
+        changed.append("contact")
+    if wanted != current:
+        organisation.coordinators.set(wanted)
+        changed.append("coordinators")
+    if changed:
+        AccreditationEvent.objects.create(
+            organisation=organisation, user=user, from_status=organisation.status,
+            to_status=organisation.status, reason=f"changed: {', '.join(changed)}",
+        )  # fmt: skip
+        log_event(
+            "organisation.changed", organisation=organisation.pk, fields=changed,
+            coordinators=sorted(wanted), user=user.username,
+        )  # fmt: skip
+    return organisation
+
+
 def _commission_for(user: AbstractBaseUser, region: Region | None) -> bool:
     roles = Assignment.objects.filter(user=user)
     if user.is_superuser or roles.filter(role=Assignment.Role.CEC).exists():
@@ -252,6 +293,28 @@ def _check_file(file: UploadedFile, field: str, types, max_bytes: int) -> None:
 
 def _check_photo(photo: UploadedFile, field: str) -> None:
     _check_file(photo, field, PHOTO_TYPES, PHOTO_MAX_BYTES)
+
+
+@transaction.atomic
+def accreditation_link_account(
+    *, accreditation: Accreditation, user: AbstractBaseUser, account: AbstractBaseUser | None
+) -> Accreditation:
+    """Give an accredited person the login they observe with (the CEC's desk, once)."""
+    if not _commission_for(user, None):
+        raise NotAllowed("user: an observer's login is linked by the CEC", {"field": "user"})
+    accreditation = _lock(accreditation)
+    if accreditation.user_id == getattr(account, "pk", None):
+        return accreditation
+    if accreditation.user_id is not None:
+        _refuse("user", "this accreditation already has its login; a login is never moved")
+    if account is None or account.is_staff:
+        _refuse("user", "an observer's login is not a commission member's")
+    if Accreditation.objects.filter(user=account).exists():
+        _refuse("user", f"{account} is already the login of another accreditation")
+    accreditation.user = account
+    accreditation.save(update_fields=["user", "updated"])
+    _event(accreditation, user, accreditation.status, accreditation.status, "login linked")
+    return accreditation
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import WorkflowAdmin
 from config.errors import ApplicationError
 from elections import access
 from elections.day import ASTANA, day_overview
@@ -30,7 +31,7 @@ def current_election(request: HttpRequest) -> Election | None:
 
 
 @admin.register(StationReport)
-class StationReportAdmin(admin.ModelAdmin):
+class StationReportAdmin(WorkflowAdmin):
     list_display = ["station_label", "kind", "hour", "local_time", "astana_time", "voters", "user"]
     list_filter = ["kind", "election", "station__region"]
     list_select_related = ["station__region", "user"]
@@ -40,15 +41,6 @@ class StationReportAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[StationReport]:
         return access.rows_in_scope(request.user, super().get_queryset(request))
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False  # reports are append-only; the day is only ever added to
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None):
-        return redirect("admin:elections_stationreport_choose")
 
     @admin.display(description=_("station"), ordering="station__number")
     def station_label(self, report: StationReport) -> str:

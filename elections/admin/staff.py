@@ -1,12 +1,14 @@
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from common.admin import ModelAdmin
 from elections.models import Assignment
-from elections.services.staff import staff_assign
+from elections.services.staff import staff_assign, staff_unassign
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ModelAdmin):
     list_display = ["user", "role", "region", "district", "station"]
     list_filter = ["role", "region"]
     list_select_related = ["user", "region", "district", "station__region"]
@@ -26,3 +28,10 @@ class AssignmentAdmin(admin.ModelAdmin):
             station=obj.station,
         )
         obj.pk = assigned.pk
+
+    def delete_model(self, request: HttpRequest, obj: Assignment) -> None:
+        staff_unassign(assignment=obj, user=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Assignment]) -> None:
+        for assignment in queryset.select_related("user"):
+            staff_unassign(assignment=assignment, user=request.user)

@@ -4,6 +4,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import ModelAdmin
 from config.errors import ApplicationError, report_to_admin
 from elections.models import (
     ELECTION_TRANSITIONS,
@@ -28,6 +29,22 @@ from elections.services.structure import (
 STATIONS_INLINE_LIMIT = 500
 
 
+class FrozenWithTheBallots(ModelAdmin):
+    """Structure that results are counted against: read-only once the election leaves setup."""
+
+    def election_of(self, obj):
+        return obj.election
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        if obj is not None and self.election_of(obj).ballots_frozen:
+            return [f.name for f in self.model._meta.fields] + list(self.readonly_fields)
+        return list(self.readonly_fields)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        frozen = obj is not None and self.election_of(obj).ballots_frozen
+        return super().has_delete_permission(request, obj) and not frozen
+
+
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
@@ -47,11 +64,14 @@ class StatusChangeInline(ReadOnlyInline):
 
 
 @admin.register(Election)
-class ElectionAdmin(admin.ModelAdmin):
+class ElectionAdmin(FrozenWithTheBallots):
     list_display = ["name", "date", "status", "contest_count"]
     readonly_fields = ["status"]
     inlines = [StatusChangeInline]
     actions = ["advance_status"]
+
+    def election_of(self, election: Election) -> Election:
+        return election
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Election]:
         return super().get_queryset(request).annotate(contest_count=Count("contests"))
@@ -80,7 +100,7 @@ class ElectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(FrozenWithTheBallots):
     list_display = ["registration_order", "short_name", "name", "colour", "election"]
     list_display_links = ["short_name"]
     list_filter = ["election"]
@@ -117,7 +137,7 @@ class CoveredStationInline(ReadOnlyInline):
 
 
 @admin.register(Contest)
-class ContestAdmin(admin.ModelAdmin):
+class ContestAdmin(FrozenWithTheBallots):
     list_display = ["name", "body", "kind", "region", "seats", "threshold_percent", "station_count"]
     list_filter = ["election", "body", "kind", "region"]
     list_select_related = ["region"]
@@ -140,11 +160,6 @@ class ContestAdmin(admin.ModelAdmin):
         if obj.coverage.count() > STATIONS_INLINE_LIMIT:
             return [BallotLineInline]
         return [BallotLineInline, CoveredStationInline]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Contest | None = None) -> list[str]:
-        if obj is not None and obj.election.ballots_frozen:
-            return [f.name for f in Contest._meta.fields] + ["station_count"]
-        return self.readonly_fields
 
     @admin.display(description=_("stations"), ordering="station_total")
     def station_count(self, contest: Contest) -> int:
@@ -169,7 +184,7 @@ class ContestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(FrozenWithTheBallots):
     list_display = ["full_name", "registration_number", "party", "contest", "sex", "has_disability"]
     list_filter = ["election", "sex", "has_disability", "party", "contest__body"]
     list_select_related = ["party", "contest"]
@@ -214,7 +229,7 @@ class PartyListEntryInline(admin.TabularInline):
 
 
 @admin.register(PartyList)
-class PartyListAdmin(admin.ModelAdmin):
+class PartyListAdmin(FrozenWithTheBallots):
     list_display = ["party", "contest", "entry_count", "quota"]
     list_filter = ["contest__election", "party", "contest__body"]
     list_select_related = ["party", "contest__election"]
@@ -223,6 +238,9 @@ class PartyListAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PartyList]:
         return super().get_queryset(request).annotate(entry_total=Count("entries"))
+
+    def election_of(self, party_list: PartyList) -> Election:
+        return party_list.contest.election
 
     def has_change_permission(self, request: HttpRequest, obj: PartyList | None = None) -> bool:
         frozen = obj is not None and obj.contest.election.ballots_frozen

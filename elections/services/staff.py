@@ -67,3 +67,20 @@ def staff_assign(
         district=getattr(district, "pk", None), station=getattr(station, "pk", None),
     )  # fmt: skip
     return assignment
+
+
+@transaction.atomic
+def staff_unassign(*, assignment: Assignment, user: AbstractBaseUser) -> None:
+    """End an assignment; a login left with no assignment loses its role's group and the admin."""
+    person = assignment.user
+    assignment.delete()
+    remaining = set(Assignment.objects.filter(user=person).values_list("role", flat=True))
+    if assignment.role not in remaining:
+        person.groups.remove(role_group(assignment.role))
+    if not remaining and not person.is_superuser:
+        person.is_staff = False
+        person.save(update_fields=["is_staff"])
+    log_event(
+        "staff.unassigned", user=person.username, role=assignment.role, by=user.username,
+        remaining=sorted(remaining),
+    )  # fmt: skip
