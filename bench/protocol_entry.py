@@ -39,14 +39,11 @@ BATCH = int(os.environ.get("BENCH_BATCH", "25"))  # entries per POST in the batc
 def setup() -> tuple[list[dict], str, str]:
     """A fresh database with the election counting; returns the entries and two clerks' tokens."""
     django_on_fresh_postgres(redis_url=REDIS_URL)
-    from rest_framework.authtoken.models import Token
-
     from elections.models import Contest
+    from elections.services.credentials import api_token_issue
 
     election = load_reference_election(counting=True)
-    tokens = [
-        Token.objects.create(user=c).key for c in cec_clerks("bench-clerk-1", "bench-clerk-2")
-    ]
+    tokens = [api_token_issue(user=c).key for c in cec_clerks("bench-clerk-1", "bench-clerk-2")]
     contest = Contest.objects.get(election=election, code="mazhilis-list")
     lines = contest.ballot_lines.count()
     stations = list(

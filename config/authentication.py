@@ -5,7 +5,7 @@ from drf_spectacular.authentication import SessionScheme, TokenScheme
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-from elections.services.credentials import api_token_expires
+from elections.services.credentials import api_token_expires, api_token_valid
 
 
 class VerifiedSessionAuthentication(SessionAuthentication):
@@ -25,10 +25,18 @@ class VerifiedSessionAuthentication(SessionAuthentication):
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):
-    """DRF's token, refused once older than API_TOKEN_LIFETIME: a lost laptop's token dies."""
+    """DRF's token, refused once older than API_TOKEN_LIFETIME: a lost laptop's token dies.
+
+    It dies too once the password or the second factor it was issued under changes.
+    """
 
     def authenticate_credentials(self, key):
         user, token = super().authenticate_credentials(key)
+        if not api_token_valid(token):
+            raise AuthenticationFailed(
+                "The token was issued before the password or the second factor changed; "
+                "issue a new one in the admin (API token)."
+            )
         expired = api_token_expires(token)
         if expired <= timezone.now():
             raise AuthenticationFailed(

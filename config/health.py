@@ -5,8 +5,12 @@ queue with a worker answering. The rest tells operators whether the night is kee
 listed under `degraded` when it is not, without taking the web process out of rotation:
 - the heartbeat: when a worker last ran the periodic sweep (so the scheduler and a worker live);
 - publication: how many accepted protocols wait to be published, and for how long the oldest.
+
+Anyone may call it, so a failed check says only "unavailable": an exception's text can name a
+server's address, a user or a path. The exception itself goes to the log, for operators.
 """
 
+import logging
 from datetime import datetime
 
 from django.core.cache import cache
@@ -23,6 +27,9 @@ HEARTBEAT_KEY = "health:heartbeat"
 # The sweep runs every 30 s: three missed runs mean the scheduler or every worker is gone.
 HEARTBEAT_STALE_SECONDS = 90
 PUBLICATION_LAG_SECONDS = 60
+UNAVAILABLE = "unavailable"
+
+logger = logging.getLogger(__name__)
 
 
 def heartbeat() -> None:
@@ -87,12 +94,19 @@ def health(request: HttpRequest) -> JsonResponse:
     for name, check in CHECKS.items():
         try:
             check()
-        except Exception as exc:  # noqa: BLE001 - any failure is reported, none is raised
-            results[name] = f"error: {type(exc).__name__}: {exc}"
+        except Exception:  # noqa: BLE001 - any failure is reported, none is raised
+            logger.exception("health: the %s check failed", name)
+            results[name] = UNAVAILABLE
         else:
             results[name] = "ok"
     healthy = all(value == "ok" for value in results.values())
-    operations, degraded = _operations() if results["database"] == "ok" else ({}, [])
+    operations, degraded = {}, []
+    if results["database"] == "ok":
+        try:
+            operations, degraded = _operations()
+        except Exception:  # noqa: BLE001 - the balancer's answer must not become a 500
+            logger.exception("health: the operations figures could not be read")
+            degraded = [f"operations: {UNAVAILABLE}"]
     return JsonResponse(
         {"healthy": healthy, **results, **operations, "degraded": degraded},
         status=200 if healthy else 503,

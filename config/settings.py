@@ -5,6 +5,7 @@ services; production differs only by its environment (see README, "Configuration
 """
 
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import environ
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # user.is_verified(): a second factor this session
+    "common.clients.PageThrottleMiddleware",  # anonymous pages and files: the API throttles itself
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into its answer
@@ -190,6 +192,14 @@ CELERY_BEAT_SCHEDULE = {
     "expire-accreditations": {"task": "observers.expire_accreditations", "schedule": 3600.0},
 }
 
+# The client's address (common/clients.py): REMOTE_ADDR, or, behind this many proxies of the
+# site's own that each append to X-Forwarded-For, the address the outermost one was reached
+# from. Throttles and the login lockout key on it. Set it only when every request comes
+# through those proxies: the site's own port must not be reachable around them.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXIES: the number of proxies, 0 or more.")
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -203,8 +213,14 @@ REST_FRAMEWORK = {
         "config.authentication.VerifiedSessionAuthentication",
     ],
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
-    # Anonymous readers; answers served from the public cache do not count against it.
-    "DEFAULT_THROTTLE_RATES": {"anon": env.str("ANON_API_RATE", default="600/min")},
+    # Every endpoint throttles anonymous clients, each known by its trusted address; answers
+    # served from the public cache do not count. `pages`: everything outside the API.
+    "DEFAULT_THROTTLE_CLASSES": ["common.clients.AnonymousThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("ANON_API_RATE", default="600/min"),
+        "pages": env.str("ANON_PAGE_RATE", default="300/min"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Saylau API",
@@ -227,8 +243,9 @@ SPECTACULAR_SETTINGS = {
 LOGIN_URL = "admin:login"
 # CSV imports (stations, protocols) larger than this are refused before they are read.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=25) * 1000 * 1000
-# The admin's exports (django-import-export) escape formulae as the site's own CSV files do.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# The admin's exports (django-import-export) write formulae as text by the rule of the site's
+# own CSV files (config/spreadsheets.py, in each export resource); the library's own escaping
+# only drops one leading "=", which leaves "==1+1" a formula.
 # Staff API tokens (issued in the admin) stop working after a shift's length.
 API_TOKEN_LIFETIME = timedelta(hours=env.int("API_TOKEN_HOURS", default=12))
 OTP_TOTP_ISSUER = "Saylau"
@@ -263,10 +280,22 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [SELF],  # scans are shown beside the protocol form in a frame
     }
 }
-# Five wrong passwords for one username from one address lock that pair out for 30 minutes.
+# Five wrong passwords for one username from one client address (the trusted one, see
+# TRUSTED_PROXIES) lock that pair out for 30 minutes; others, and the same login elsewhere,
+# still sign in. From LOCKOUT_EXEMPT_NETWORKS (the CEC's own, e.g. 10.20.0.0/16) a login is
+# never locked out, so no outsider can keep the CEC from signing in.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "common.clients.client_address"
+AXES_WHITELIST_CALLABLE = "common.clients.lockout_exempt"
+try:
+    LOCKOUT_EXEMPT_NETWORKS = [
+        ip_network(network, strict=False)
+        for network in env.list("LOCKOUT_EXEMPT_NETWORKS", default=[])
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"LOCKOUT_EXEMPT_NETWORKS: {exc}") from exc
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner at every start; each failure is still logged
 # A staff or observer session ends after half an hour without a request.

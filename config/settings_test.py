@@ -10,3 +10,6 @@ PUBLIC_REFRESH_SECONDS = 0
 
 # Serve static files from the apps, as in development, so tests need no collectstatic.
 WHITENOISE_AUTOREFRESH = True
+
+# Tests make many requests from one address in a minute; the throttles' own tests set a rate.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "pages": None}}  # noqa: F405

@@ -2,19 +2,27 @@
 
 A cell that starts with = + - @ or a tab or carriage return would run as a formula in Excel or
 LibreOffice ("CSV injection"); such a cell is written with a leading apostrophe, which the
-spreadsheet shows as text. Numbers are written as they are. Every CSV the site writes goes
-through `csv_writer`.
+spreadsheet shows as text. Numbers are written as they are, and so is text that is only a
+number ("-51.5", a longitude as an export renders it). Every CSV the site writes goes through
+`csv_writer`, and every export of the admin through `safe_cell` (its resources).
 """
 
 import csv
+import re
 from collections.abc import Iterable
 from typing import IO, Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?")
 
 
 def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """The value, or as text when a spreadsheet would take it for a formula."""
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and not PLAIN_NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
 

@@ -8,7 +8,6 @@ import django_filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import pagination, serializers, viewsets
 from rest_framework.permissions import AllowAny
-from rest_framework.throttling import AnonRateThrottle
 
 from config.filters import WholeNumberFilter
 from elections import results
@@ -68,10 +67,9 @@ class AreaResultFilter(django_filters.FilterSet):
 
 
 class PublicReadOnly:
-    """Open to anyone, throttled for anonymous clients."""
+    """Open to anyone, throttled for anonymous clients (as every view is, by default)."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle]
 
 
 class AreaResultViewSet(PublicReadOnly, viewsets.ReadOnlyModelViewSet):

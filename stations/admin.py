@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ExportMixin
 
+from config.spreadsheets import safe_cell
 from stations.importing import (
     COLUMNS,
     REQUIRED_COLUMNS,
@@ -56,6 +57,10 @@ class StationResource(resources.ModelResource):
 
     def get_queryset(self) -> QuerySet[Station]:
         return Station.objects.select_related("region", "district")
+
+    def export_field(self, field, instance, **kwargs):
+        """A name or address that starts like a formula is written as text (see safe_cell)."""
+        return safe_cell(super().export_field(field, instance, **kwargs))
 
 
 class StationImportForm(forms.Form):

@@ -7,6 +7,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from elections.services.credentials import api_token_issue, api_token_valid
+
 
 def authenticator(user) -> TOTPDevice:
     """The user's authenticator key, made on first use, as `enrol_two_factor` would."""
@@ -35,7 +37,15 @@ def client_for(user) -> Client:
     return sign_in(Client(), user)
 
 
+def api_token(user) -> str:
+    """The user's API token, issued as the admin issues it (the same one on each call)."""
+    token = Token.objects.select_related("user").filter(user=user).first()
+    if token is None or not api_token_valid(token):
+        token = api_token_issue(user=user)
+    return token.key
+
+
 def api_for(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client

@@ -10,7 +10,6 @@ import dataclasses
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from elections.services.aggregation import contest_aggregate
@@ -25,7 +24,7 @@ from observers.services import (
     organisation_register,
     visit_check_in,
 )
-from tests.clients import sign_in
+from tests.clients import api_token, sign_in
 from tests.elections.conftest import good_numbers
 from tests.elections.test_protocol_api import body
 
@@ -105,7 +104,7 @@ def answer(world: World, operation: str, user, scope: str) -> int:
     page, api = Client(), APIClient()
     if user is not None:
         sign_in(page, user)
-        api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0]}")
+        api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     where = {"region": station.region.code, "number": station.number}
     do = {
         "protocol API": lambda: api.get(f"/api/v1/protocols/{protocol.pk}/"),

@@ -8,7 +8,8 @@ from elections.services.credentials import two_factor_enrol
 class Command(BaseCommand):
     help = (
         "Give a member of staff a new authenticator key (shown as a QR code) and backup codes; "
-        "the earlier ones stop working. Hand the output to that person only."
+        "the earlier ones stop working, and so do the person's API tokens. Hand the output to "
+        "that person only."
     )
 
     def add_arguments(self, parser):
