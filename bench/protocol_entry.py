@@ -82,6 +82,7 @@ def serve() -> tuple[subprocess.Popen, subprocess.Popen]:
         "LOG_LEVEL": "WARNING",
         # wrk, in bench.ingest_under_reads, is one address standing for many readers.
         "ANON_API_RATE": "10000000/min",
+        "ANON_PAGE_RATE": "10000000/min",
     }
     from config.celery import app
 
