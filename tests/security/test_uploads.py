@@ -104,7 +104,8 @@ def test_the_protocols_api_takes_no_file_so_a_scan_sent_to_it_is_never_stored(ni
         "/api/v1/protocols/", fields | {"scan": SimpleUploadedFile("scan.pdf", HTML)}
     )
 
-    assert response.status_code == 201, response.content  # the entry is taken, the file not
+    # Taken without its file today (201); a stricter parser may refuse the form: never stored.
+    assert response.status_code in (201, 400, 415), response.content
     assert not Protocol.objects.exclude(scan="").exists()
     assert stored(media) == []
 
