@@ -1,7 +1,7 @@
 """The admin site: commission staff sign in with a password and a second factor."""
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
@@ -9,6 +9,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from common.ids import is_canonical_id
 from elections.services.credentials import api_token_expires, api_token_issue
 
 
@@ -40,6 +41,21 @@ class SaylauAdminSite(OTPAdminSite):
     def __init__(self, name: str = "admin"):
         # The usual name, so that every `admin:` URL and template keeps working.
         super().__init__(name)
+
+    def admin_view(self, view, cacheable: bool = False):
+        """Every admin page finds a row by its canonical id alone (``969``; never ``+969``,
+        ``%20969`` or ``0969``, which the generic pages' ``int()`` would take): one row, one
+        address, so that no second spelling reaches a page the first one does not."""
+        guarded = super().admin_view(view, cacheable)
+
+        def canonical_only(request, *args, **kwargs):
+            object_id = kwargs.get("object_id")
+            if object_id is not None and not is_canonical_id(object_id):
+                raise Http404("no such object")
+            return guarded(request, *args, **kwargs)
+
+        canonical_only.__wrapped__ = guarded
+        return canonical_only
 
     def get_urls(self):
         own = [path("api-token/", self.admin_view(self.api_token_view), name="api-token")]

@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import ModelAdmin, WorkflowAdmin
+from common.admin import WorkflowAdmin
 from config.errors import ApplicationError
 from observers import services
 from observers.models import Accreditation, AccreditationEvent, Note, Organisation, Visit
@@ -127,7 +127,7 @@ class AccreditationForm(ServiceForm):
         )
 
 
-class ServiceAdmin(ModelAdmin):
+class ServiceAdmin(admin.ModelAdmin):
     """Rows are added and changed by the form's services, never saved by the admin itself."""
 
     def get_form(self, request, obj=None, change=False, **kwargs):

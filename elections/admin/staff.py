@@ -2,13 +2,12 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from common.admin import ModelAdmin
 from elections.models import Assignment
 from elections.services.staff import staff_assign, staff_unassign
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ModelAdmin):
+class AssignmentAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "region", "district", "station"]
     list_filter = ["role", "region"]
     list_select_related = ["user", "region", "district", "station__region"]

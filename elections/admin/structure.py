@@ -4,7 +4,6 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import ModelAdmin
 from config.errors import ApplicationError, report_to_admin
 from elections.models import (
     ELECTION_TRANSITIONS,
@@ -29,20 +28,21 @@ from elections.services.structure import (
 STATIONS_INLINE_LIMIT = 500
 
 
-class FrozenWithTheBallots(ModelAdmin):
+class FrozenWithTheBallots(admin.ModelAdmin):
     """Structure that results are counted against: read-only once the election leaves setup."""
 
     def election_of(self, obj):
         return obj.election
 
-    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
-        if obj is not None and self.election_of(obj).ballots_frozen:
-            return [f.name for f in self.model._meta.fields] + list(self.readonly_fields)
-        return list(self.readonly_fields)
+    def _frozen(self, obj) -> bool:
+        return obj is not None and self.election_of(obj).ballots_frozen
+
+    # View-only once frozen: Django then shows the page read-only and refuses any POST to it.
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not self._frozen(obj)
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        frozen = obj is not None and self.election_of(obj).ballots_frozen
-        return super().has_delete_permission(request, obj) and not frozen
+        return super().has_delete_permission(request, obj) and not self._frozen(obj)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -241,10 +241,6 @@ class PartyListAdmin(FrozenWithTheBallots):
 
     def election_of(self, party_list: PartyList) -> Election:
         return party_list.contest.election
-
-    def has_change_permission(self, request: HttpRequest, obj: PartyList | None = None) -> bool:
-        frozen = obj is not None and obj.contest.election.ballots_frozen
-        return super().has_change_permission(request, obj) and not frozen
 
     @admin.display(description=_("names"), ordering="entry_total")
     def entry_count(self, party_list: PartyList) -> int:
