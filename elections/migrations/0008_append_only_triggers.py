@@ -5,7 +5,9 @@ with the application's role) can rewrite them:
 - published records, protocol events, station reports and election status changes are
   append-only: no UPDATE, no DELETE;
 - an accepted, superseded or rejected protocol version keeps every value it was decided with;
-  its only move is accepted → superseded (and no longer current) when a correction is approved;
+  its only move is accepted → superseded (and no longer current) when a correction is approved,
+  so only while a correction of it awaits approval: alone, the move would drop a station's
+  result from the totals with no new version to show for it;
 - the entries and agreed votes of such a version are neither added, changed nor deleted.
 Whoever can drop a trigger can still rewrite a row: `verify_results` stays the check of last
 resort, and the hash chain shows what was changed.
@@ -30,6 +32,12 @@ FROZEN_COLUMNS = [
     "l5_found", "l6_invalid", "l7_valid",
 ]  # fmt: skip
 CHILDREN = ["elections_protocolentry", "elections_protocolvote"]
+# The correction whose approval supersedes a version: the service saves the old version first,
+# while the new one is still awaiting approval.
+CORRECTION_PENDING = (
+    "EXISTS (SELECT 1 FROM elections_protocol AS correction "
+    "WHERE correction.supersedes_id = OLD.id AND correction.status = 'correction')"
+)
 
 
 def _sqlite() -> list[str]:
@@ -45,7 +53,8 @@ def _sqlite() -> list[str]:
         "CREATE TRIGGER elections_protocol_settled_no_update BEFORE UPDATE ON elections_protocol "
         f"WHEN OLD.status IN {SETTLED} AND NOT ({unchanged} AND ("
         "(NEW.status IS OLD.status AND NEW.is_active IS OLD.is_active) OR "
-        "(OLD.status = 'accepted' AND NEW.status = 'superseded' AND NEW.is_active = 0))) "
+        "(OLD.status = 'accepted' AND NEW.status = 'superseded' AND NEW.is_active = 0 "
+        f"AND {CORRECTION_PENDING}))) "
         "BEGIN SELECT RAISE(ABORT, 'elections_protocol: a settled version is final'); END"
     )
     statements.append(
@@ -74,7 +83,8 @@ def _postgres() -> list[str]:
         "CREATE OR REPLACE FUNCTION saylau_protocol_settled() RETURNS trigger LANGUAGE plpgsql "
         f"AS $$ BEGIN IF OLD.status IN {SETTLED} AND (TG_OP = 'DELETE' OR NOT ({unchanged} AND ("
         "(NEW.status = OLD.status AND NEW.is_active = OLD.is_active) OR "
-        "(OLD.status = 'accepted' AND NEW.status = 'superseded' AND NOT NEW.is_active)))) THEN "
+        "(OLD.status = 'accepted' AND NEW.status = 'superseded' AND NOT NEW.is_active "
+        f"AND {CORRECTION_PENDING})))) THEN "
         f"{refuse.format(why=repr('a settled version is final'))} END IF; "
         "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$",
         "CREATE OR REPLACE FUNCTION saylau_protocol_child_settled() RETURNS trigger "
