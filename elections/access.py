@@ -71,8 +71,11 @@ def entries_visible_to(user, protocol, entries) -> list:
 
     While the second entry is awaited, each clerk sees only their own typing, and a supervisor
     or auditor sees none: whoever types next must not be able to read what the first typed.
+    A returned round is set aside, and until the next one starts its numbers would tell the
+    next typists what to type: then too each sees only their own.
     """
     entries = list(entries)
-    if len(entries) == 2:  # the round has settled (agreed) or differs: a supervisor decides
+    returned = protocol.status == protocol.Status.RETURNED
+    if len(entries) == 2 and not returned:  # agreed or differs: a supervisor decides
         return entries
     return [entry for entry in entries if entry.user_id == user.pk]
