@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from common import uploads
+from common.text import says_something
 from config.errors import ApplicationError, NotAllowed, OutOfScope, StateConflict
 from config.events import log_event
 from elections.models import Assignment, ContestStation, Election
@@ -127,7 +128,7 @@ def organisation_decide(
             "a domestic organisation is accredited only if election observation is among its "
             "statutory activities",
         )
-    if not approve and not reason.strip():
+    if not approve and not says_something(reason):
         _refuse("reason", "say why the organisation is refused")
     now = timezone.now()
     organisation.status = (
@@ -326,7 +327,7 @@ def accreditation_decide(
     if not _commission_for(user, None):
         raise NotAllowed("user: accreditations are decided by the CEC")
     if not approve:
-        if not reason.strip():
+        if not says_something(reason):
             _refuse("reason", "say why the application is rejected")
         _move(accreditation, user, Status.REJECTED, reason)
         return accreditation
@@ -341,7 +342,7 @@ def accreditation_revoke(
     accreditation = _lock(accreditation)
     if not _commission_for(user, None):
         raise NotAllowed("user: accreditations are revoked by the CEC")
-    if not reason.strip():
+    if not says_something(reason):
         _refuse("reason", "say why the accreditation is revoked")
     _move(accreditation, user, Status.REVOKED, reason)
     return accreditation

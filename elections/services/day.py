@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common.text import says_something
 from config.errors import ApplicationError, StateConflict
 from elections import access
 from elections.models import ContestStation, Election, StationReport, turnout_hours
@@ -84,7 +85,7 @@ def station_report_submit(
     if at > received + CLOCK_SKEW:
         _refuse("at", "a report cannot be dated in the future")
     late = received - at > timedelta(minutes=settings.REPORT_LATE_MINUTES)
-    if late and not late_reason.strip():
+    if late and not says_something(late_reason):
         _refuse(
             "late_reason",
             f"the stated time {_local(at, station)} on {at.astimezone(station.zone):%d.%m.%Y} is "
@@ -147,13 +148,13 @@ def _check_order(
     opens, closes = station.polling_hours(
         election.date, opens=election.opens_at, closes=election.closes_at
     )
-    if kind == Kind.OPENED and at < opens and not decision.strip():
+    if kind == Kind.OPENED and at < opens and not says_something(decision):
         _refuse(
             "decision",
             f"opening at {_local(at, station)}, before the normal {opens:%H:%M}, needs the "
             "commission's decision",
         )
-    if kind == Kind.CLOSED and at < closes and not decision.strip():
+    if kind == Kind.CLOSED and at < closes and not says_something(decision):
         _refuse(
             "decision",
             f"closing at {_local(at, station)}, before the normal {closes:%H:%M}, needs the "

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from common import uploads
+from common.text import says_something
 from config.errors import ApplicationError, NotAllowed, OutOfScope, StateConflict
 from config.events import log_event
 from elections import access
@@ -146,7 +147,7 @@ def _check_entry(
             errors.setdefault(finding.field, []).append(finding.message)
     if not errors:
         signals = _warnings(data.numbers, station, election)
-        if signals and not data.explanation.strip():
+        if signals and not says_something(data.explanation):
             errors["explanation"] = [
                 f"explain before submitting: {finding.message}" for finding in signals
             ]
@@ -343,7 +344,7 @@ def protocol_accept(*, protocol: Protocol, user: AbstractBaseUser, comment: str)
     protocol = _lock_for_review(protocol, user)
     _expect(protocol, Status.REVIEW, "accept")
     _require_not_an_author(protocol, user, "accept it")
-    if not comment.strip():
+    if not says_something(comment):
         raise ProtocolInvalid(
             "comment: say why the warnings or flags are acceptable",
             {"errors": {"comment": ["required to accept a protocol held for review"]}},
@@ -361,7 +362,7 @@ def protocol_return(*, protocol: Protocol, user: AbstractBaseUser, reason: str) 
     if protocol.status not in (Status.MISMATCH, Status.REVIEW):
         _expect(protocol, Status.REVIEW, "return")
     _require_not_an_author(protocol, user, "return it")
-    if not reason.strip():
+    if not says_something(reason):
         raise ProtocolInvalid(
             "reason: say why the protocol goes back", {"errors": {"reason": ["required"]}}
         )
@@ -401,7 +402,7 @@ def protocol_propose_correction(
     """
     protocol = _lock_for_review(protocol, user)
     _expect(protocol, Status.ACCEPTED, "correct")
-    if not reason.strip():
+    if not says_something(reason):
         raise ProtocolInvalid(
             "reason: a correction needs its reason", {"errors": {"reason": ["required"]}}
         )
@@ -478,7 +479,7 @@ def require_scope(user, station: Station, roles: frozenset[str], doing: str) -> 
 
 
 def _require_legal_basis_once_certified(election: Election, legal_basis: str) -> None:
-    if election.status == Election.Status.CERTIFIED and not legal_basis.strip():
+    if election.status == Election.Status.CERTIFIED and not says_something(legal_basis):
         raise NotAllowed(
             f"legal_basis: {election} is certified; its results change only by a court's or "
             "commission's decision: give its reference (body, number, date)",

@@ -142,3 +142,18 @@ def test_the_dashboard_counts_a_backdated_report_only_from_when_it_was_received(
         timedelta(hours=3),
     ]
     assert [r.hour for r in reports] == [None, time(10)]
+
+
+def test_a_backdated_report_with_an_invisible_reason_is_refused(day):
+    """Found by the red team: a zero-width space passed for the reason it was late."""
+    from tests.clients import api_for
+
+    body = {"election": "day", "station": day.station.pk, "kind": "opened",
+            "at": "2023-03-19T07:00:00+06:00"}  # fmt: skip
+    for invisible in ("\u200b", " \u2060 ", "...", "\u00a0"):
+        response = api_for(day.clerk).post(
+            "/api/v1/reports/", {**body, "late_reason": invisible}, format="json"
+        )
+        assert response.status_code == 400
+        assert "late_reason" in response.json()["errors"]
+    assert not StationReport.objects.exists()
