@@ -1,7 +1,11 @@
 """The admin site: commission staff sign in with a password and a second factor."""
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import admin
+from django.contrib.admin.options import TO_FIELD_VAR
+from django.core.exceptions import BadRequest, FieldDoesNotExist
+from django.db.models import IntegerField, Model
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
@@ -10,7 +14,34 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from common.ids import is_canonical_id
+from common.numbers import BIGINT_MAX, integer
 from elections.services.credentials import api_token_expires, api_token_issue
+
+
+def _refuse_numbers_past_any_column(query: QueryDict) -> None:
+    """A list's filters (``?election=…``, ``?station__id__in=…``) go to the database as they
+    come, and a number past a 64-bit column fails there (a 500), not as a wrong filter."""
+    for name, value in query.lists():
+        for part in (p for v in value for p in v.split(",")):
+            number = integer(part)
+            if number is not None and not -BIGINT_MAX - 1 <= number <= BIGINT_MAX:
+                raise BadRequest(f"{name}: {part[:40]!r} is past any column's range")
+
+
+def _refuse_unreadable_prefill(model: type[Model], query: QueryDict) -> None:
+    """An add page fills its form from the query string (``?station=12``), and the admin's
+    autocomplete widgets look those ids up unchecked: one that is no id (``²``, ``2**64``)
+    would fail the page's rendering, so it is a 400 naming the field instead."""
+    for name, value in query.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue  # not a field: the form ignores it
+        if not (field.is_relation and isinstance(field.target_field, IntegerField)):
+            continue
+        ids = value.split(",") if field.many_to_many else [value]  # as Django splits them
+        if not all(is_canonical_id(id_) for id_ in ids if id_):
+            raise BadRequest(f"{name}: {value[:40]!r} is no row's id")
 
 
 class TwoFactorLoginForm(OTPAdminAuthenticationForm):
@@ -48,10 +79,18 @@ class SaylauAdminSite(OTPAdminSite):
         address, so that no second spelling reaches a page the first one does not."""
         guarded = super().admin_view(view, cacheable)
 
+        model_admin = getattr(view, "__self__", None)
+
         def canonical_only(request, *args, **kwargs):
             object_id = kwargs.get("object_id")
             if object_id is not None and not is_canonical_id(object_id):
                 raise Http404("no such object")
+            if "" in (request.GET.get(TO_FIELD_VAR), request.POST.get(TO_FIELD_VAR)):
+                # Django skips its check of an empty one, then looks up the field '' (a 500).
+                raise BadRequest(f"{TO_FIELD_VAR}: name a field")
+            _refuse_numbers_past_any_column(request.GET)
+            if isinstance(model_admin, admin.ModelAdmin) and view.__name__ == "add_view":
+                _refuse_unreadable_prefill(model_admin.model, request.GET)
             return guarded(request, *args, **kwargs)
 
         canonical_only.__wrapped__ = guarded

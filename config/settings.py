@@ -249,6 +249,9 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=25) * 1000 * 1000
 # Staff API tokens (issued in the admin) stop working after a shift's length.
 API_TOKEN_LIFETIME = timedelta(hours=env.int("API_TOKEN_HOURS", default=12))
 OTP_TOTP_ISSUER = "Saylau"
+# Keys are handed out by enrol_two_factor alone: the admin shows no one's key or QR code (and
+# its key pages, refused before any lookup, cannot fail on an id that is no device's).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Object-level rules (elections/rules.py) decide what a user may do with a given station.
 AUTHENTICATION_BACKENDS = [

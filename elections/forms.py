@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from common.numbers import WholeNumberField
 from elections.models import PROTOCOL_LINES, BallotLine, Election, StationReport, turnout_hours
 from elections.services.protocols import EntryData
 from stations.models import Region, Station
@@ -21,7 +22,7 @@ class ServiceErrorsForm(forms.Form):
 
 class StationPickForm(forms.Form):
     region = forms.ModelChoiceField(Region.objects.all(), to_field_name="code", label=_("Region"))
-    number = forms.IntegerField(min_value=1, label=_("Station number"))
+    number = WholeNumberField(min_value=1, label=_("Station number"))
 
     def station(self, stations: QuerySet[Station], missing: str) -> Station | None:
         """The valid form's station among ``stations``; otherwise ``missing`` beside the number."""

@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+import common.converters  # noqa: F401 - registers <id:…>
 from elections import results_views as views
 
 app_name = "results"
@@ -24,7 +25,7 @@ urlpatterns = [
         name="contest-region",
     ),
     path(
-        "<slug:election>/contests/<slug:contest>/districts/<int:key>/",
+        "<slug:election>/contests/<slug:contest>/districts/<id:key>/",
         views.contest_area,
         {"level": "district"},
         name="contest-district",

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from common.numbers import parse_whole
 from elections import results
 from elections.charts import bar_chart, seat_diagram
 from elections.models import PROTOCOL_LINES, Contest, Election
@@ -109,8 +110,9 @@ def contest_area(
 def station_results(request: HttpRequest, election: str, station: str) -> HttpResponse:
     """A station's published result for every contest on its ballot, with versions and hashes."""
     election = _election(election)
-    region, _, number = station.rpartition("-")
-    if not number.isdigit():
+    region, _dash, digits = station.rpartition("-")
+    number = parse_whole(digits, minimum=1)
+    if number is None:
         raise Http404(_("No station %(station)s.") % {"station": station})
     station = get_object_or_404(
         Station.objects.select_related("region", "district"), region__code=region, number=number
@@ -154,12 +156,12 @@ def election_download(request: HttpRequest, election: str) -> StreamingHttpRespo
 
 def chain_download(request: HttpRequest) -> HttpResponse:
     """The whole publication chain as JSON Lines; ``?after=N`` continues from record N."""
-    after = request.GET.get("after", "0")
-    if not after.isdigit():
+    after = parse_whole(request.GET.get("after", "0"))
+    if after is None:
         return HttpResponseBadRequest(
             _("after: give the sequence number of the last record you hold, e.g. ?after=1200")
         )
-    response = StreamingHttpResponse(chain_lines(int(after)), content_type="application/jsonl")
+    response = StreamingHttpResponse(chain_lines(after), content_type="application/jsonl")
     response["Content-Disposition"] = 'attachment; filename="publication-chain.jsonl"'
     return response
 

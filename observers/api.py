@@ -116,7 +116,7 @@ class AccreditationViewSet(viewsets.GenericViewSet):
     queryset = Accreditation.objects.none()  # for the schema: list() answers one's own
 
     @extend_schema(responses={200: AccreditationSerializer})
-    def list(self, request: Request) -> Response:
+    def list(self, request: Request, *args, **kwargs) -> Response:  # args: me.json's format
         return Response(AccreditationSerializer(_my_accreditation(request)).data)
 
 

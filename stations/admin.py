@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -112,6 +113,14 @@ class StationAdmin(ExportMixin, admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def get_export_queryset(self, request: HttpRequest) -> QuerySet[Station]:
+        """The list's rows under its filters; a filter the list does not have is a 400 (the
+        list itself redirects with ?e=1; the export has no such page to go back to)."""
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as exc:
+            raise BadRequest(f"no such filter on the station list: {exc}") from exc
 
     def import_csv_view(self, request: HttpRequest) -> HttpResponse:
         """Import a CSV with the same all-or-nothing rules as ``manage.py import_stations``."""

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.numbers import WholeNumberField
 from stations.models import District, Region
 
 
@@ -11,7 +12,7 @@ class StationFinderForm(forms.Form):
     district = forms.ModelChoiceField(
         District.objects.select_related("region"), required=False, label=_("District")
     )
-    number = forms.IntegerField(min_value=1, required=False, label=_("Station number"))
+    number = WholeNumberField(min_value=1, required=False, label=_("Station number"))
     q = forms.CharField(max_length=100, required=False, label=_("Address or name"))
 
     def clean(self) -> dict:
