@@ -148,10 +148,10 @@ WHITENOISE_MANIFEST_STRICT = False
 # Public results pages are rebuilt at most this often while results keep changing (every
 # publication changes them): readers see a change this many seconds late at most.
 PUBLIC_REFRESH_SECONDS = env.float("PUBLIC_REFRESH_SECONDS", default=5.0)
-
-# REDIS_URL switches the whole deployment to its production shape: Redis is the Celery broker,
 # A station report stated more than this before the server receives it needs a reason.
 REPORT_LATE_MINUTES = env.int("REPORT_LATE_MINUTES", default=60)
+
+# REDIS_URL switches the whole deployment to its production shape: Redis is the Celery broker,
 # result backend and cache. Without it tasks run eagerly in the web process.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

@@ -12,8 +12,6 @@ from django.db import connection
 TRIGGERS = importlib.import_module("elections.migrations.0008_append_only_triggers")
 
 
-
-
 def drop_triggers() -> None:
     drop = {"sqlite": TRIGGERS._drop_sqlite, "postgresql": TRIGGERS._drop_postgres}
     _execute(drop[connection.vendor]())
