@@ -55,7 +55,9 @@ class WholeNumberField(forms.IntegerField):
 
     default_error_messages = {"invalid": _("Enter a whole number in digits 0-9.")}
 
-    def __init__(self, *, min_value: int = 0, max_value: int = INTEGER_MAX, **kwargs) -> None:
+    def __init__(
+        self, *, min_value: int | None = 0, max_value: int | None = INTEGER_MAX, **kwargs
+    ) -> None:
         super().__init__(min_value=min_value, max_value=max_value, **kwargs)
 
     def to_python(self, value: object) -> int | None:
@@ -71,7 +73,9 @@ class WholeNumberSerializerField(serializers.IntegerField):
     """The API's whole number: a JSON integer, or a string of ASCII digits, within bounds
     (DRF's own field takes '٣' and 1.0, and, unbounded, 2**64)."""
 
-    def __init__(self, *, min_value: int = 0, max_value: int = INTEGER_MAX, **kwargs) -> None:
+    def __init__(
+        self, *, min_value: int | None = 0, max_value: int | None = INTEGER_MAX, **kwargs
+    ) -> None:
         super().__init__(min_value=min_value, max_value=max_value, **kwargs)
 
     def to_internal_value(self, data: object) -> int:

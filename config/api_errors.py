@@ -13,6 +13,27 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+def bad_request(request, exception):
+    """A 400 that Django itself gives under /api/ (a body past DATA_UPLOAD_MAX_MEMORY_SIZE, too
+    many fields) answers JSON naming what was refused, like the API's own."""
+    from django.conf import settings
+    from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent
+    from django.http import JsonResponse
+    from django.views.defaults import bad_request as html_bad_request
+
+    if not request.path.startswith("/api/"):
+        return html_bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        detail = f"body: larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes"
+    elif isinstance(exception, TooManyFieldsSent):
+        detail = f"body: more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} fields"
+    elif isinstance(exception, BadRequest):
+        detail = str(exception)  # our own words
+    else:
+        detail = "bad request"  # a suspicious request: its details stay in the log
+    return JsonResponse({"detail": detail}, status=400)
+
+
 def not_found(request, exception):
     """A 404 under /api/ (a malformed id the router never matched) answers JSON, like the API."""
     from django.http import JsonResponse

@@ -213,6 +213,12 @@ REST_FRAMEWORK = {
         "config.authentication.VerifiedSessionAuthentication",
     ],
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    # DRF's parsers, the JSON one refusing a body nested past the decoder's depth (a 400).
+    "DEFAULT_PARSER_CLASSES": [
+        "common.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Every endpoint throttles anonymous clients, each known by its trusted address; answers
     # served from the public cache do not count. `pages`: everything outside the API.
     "DEFAULT_THROTTLE_CLASSES": ["common.clients.AnonymousThrottle"],

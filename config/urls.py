@@ -25,4 +25,5 @@ urlpatterns = [
     path("media/<path:path>", media, name="media"),  # MEDIA_URL
 ]
 
+handler400 = "config.api_errors.bad_request"
 handler404 = "config.api_errors.not_found"

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.numbers import INTEGER_MAX, WholeNumberSerializerField, parse_whole
 from config.errors import ApplicationError, OutOfScope
 from config.filters import WholeNumberFilter
 from elections import access
@@ -18,36 +19,43 @@ from stations.models import Station
 BATCH_LIMIT = 200
 
 
+def count_field() -> WholeNumberSerializerField:
+    """A protocol line or a vote count: digits 0-9; how large one may be is the service's rule
+    (it names the line and the bound)."""
+    return WholeNumberSerializerField(min_value=0, max_value=None)
+
+
 class NumbersSerializer(serializers.Serializer):
-    l1_voters = serializers.IntegerField(min_value=0)
-    l2_received = serializers.IntegerField(min_value=0)
-    l3_issued = serializers.IntegerField(min_value=0)
-    l3a_mobile = serializers.IntegerField(min_value=0)
-    l3b_absentee = serializers.IntegerField(min_value=0)
-    l4_cancelled = serializers.IntegerField(min_value=0)
-    l5_found = serializers.IntegerField(min_value=0)
-    l6_invalid = serializers.IntegerField(min_value=0)
-    l7_valid = serializers.IntegerField(min_value=0)
+    l1_voters = count_field()
+    l2_received = count_field()
+    l3_issued = count_field()
+    l3a_mobile = count_field()
+    l3b_absentee = count_field()
+    l4_cancelled = count_field()
+    l5_found = count_field()
+    l6_invalid = count_field()
+    l7_valid = count_field()
 
 
 class EntrySerializer(serializers.Serializer):
     """One clerk's entry: the nine lines and the votes by ballot position ("Against all" last)."""
 
-    station = serializers.IntegerField(help_text="Station id")
-    contest = serializers.IntegerField(help_text="Contest id")
+    # Ids within an integer column: 2**64 was a 500 once it reached the query.
+    station = WholeNumberSerializerField(min_value=1, max_value=INTEGER_MAX, help_text="Station id")
+    contest = WholeNumberSerializerField(min_value=1, max_value=INTEGER_MAX, help_text="Contest id")
     numbers = NumbersSerializer()
     votes = serializers.DictField(
-        child=serializers.IntegerField(min_value=0),
+        child=count_field(),
         help_text='Votes by ballot position, e.g. {"1": 400, "2": 150, "3": 40}',
     )
     explanation = serializers.CharField(required=False, allow_blank=True, default="")
     remarks = serializers.CharField(required=False, allow_blank=True, default="")
 
     def validate_votes(self, votes: dict) -> dict[int, int]:
-        try:
-            return {int(position): count for position, count in votes.items()}
-        except ValueError as exc:
-            raise serializers.ValidationError('positions are whole numbers, e.g. "1"') from exc
+        positions = {position: parse_whole(position, minimum=1) for position in votes}
+        if None in positions.values():
+            raise serializers.ValidationError('positions are whole numbers, e.g. "1"')
+        return {positions[position]: count for position, count in votes.items()}
 
 
 class BatchSerializer(serializers.Serializer):
@@ -141,15 +149,17 @@ class ProtocolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """
         batch = BatchSerializer(data=request.data)
         batch.is_valid(raise_exception=True)
-        items = batch.validated_data["entries"]
-        stations = self._stations(request, items)
+        # Each entry read first: only a valid one's station is looked up.
+        entries = [EntrySerializer(data=item) for item in batch.validated_data["entries"]]
+        stations = self._stations(
+            request, [entry.validated_data for entry in entries if entry.is_valid()]
+        )
         contests: dict[int, Contest] = {}
         results = []
         # One transaction for the batch, one savepoint per entry: an entry stands or falls
         # alone, and the batch pays for one commit. The answer is sent only after the commit.
         with transaction.atomic():
-            for index, item in enumerate(items):
-                entry = EntrySerializer(data=item)
+            for index, entry in enumerate(entries):
                 if not entry.is_valid():
                     results.append({"index": index, "status": 400, "errors": entry.errors})
                     continue
@@ -175,9 +185,8 @@ class ProtocolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response({"results": results})
 
     def _stations(self, request: Request, entries: list[dict]) -> dict[int, Station]:
-        """The stations the entries name, read in one query within the user's scope."""
-        wanted = {entry.get("station") for entry in entries}
-        wanted = {pk for pk in wanted if isinstance(pk, int)}
+        """The stations the valid entries name, read in one query within the user's scope."""
+        wanted = {entry["station"] for entry in entries}
         stations = access.stations_in_scope(request.user).filter(pk__in=wanted).order_by()
         return {s.pk: s for s in stations}  # unordered: the ordering would join the regions
 

@@ -7,6 +7,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.numbers import INTEGER_MAX, WholeNumberSerializerField
 from config.filters import WholeNumberFilter
 from elections import access
 from elections.models import Election, StationReport
@@ -16,13 +17,15 @@ from elections.services.day import station_report_submit
 class ReportSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     election = serializers.SlugRelatedField(slug_field="code", queryset=Election.objects.all())
-    station = serializers.IntegerField(source="station_id", help_text="Station id")
+    station = WholeNumberSerializerField(
+        min_value=1, max_value=INTEGER_MAX, source="station_id", help_text="Station id"
+    )
     kind = serializers.ChoiceField(choices=StationReport.Kind.choices)
     at = serializers.DateTimeField(help_text="When it happened, with its UTC offset")
     hour = serializers.TimeField(
         required=False, allow_null=True, help_text='Turnout reports: the fixed hour, "12:00"'
     )
-    voters = serializers.IntegerField(
+    voters = WholeNumberSerializerField(
         required=False, allow_null=True, min_value=0, help_text="Voters who received ballots"
     )
     decision = serializers.CharField(

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.numbers import WholeNumberSerializerField
 from config.errors import NotAllowed, OutOfScope
 from elections.models import Assignment
 from observers import services
@@ -22,7 +23,7 @@ from stations.models import Station
 
 class StationRefField(serializers.Serializer):
     region = serializers.CharField(help_text="Region code, e.g. AKM")
-    number = serializers.IntegerField(min_value=1, help_text="Station number")
+    number = WholeNumberSerializerField(min_value=1, help_text="Station number")
 
 
 def _station(data: dict) -> Station:

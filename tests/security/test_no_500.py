@@ -37,7 +37,7 @@ from observers.services import (
     organisation_register,
     visit_check_in,
 )
-from tests.clients import client_for
+from tests.clients import api_for, client_for
 from tests.elections.conftest import Night, good_numbers
 
 pytestmark = pytest.mark.django_db
@@ -350,3 +350,206 @@ def test_odd_query_values_never_make_a_page_fail(world, reader):
 
     failed = fuzz(world, reader, urls, read_pages=True)
     assert not failed, "\n".join(failed)
+
+
+# --- the API's write endpoints ----------------------------------------------------------------
+
+# Whole bodies that are not what any endpoint reads.
+ODD_BODIES = [
+    b"[" * 100_000,  # deeper than Python's JSON decoder recurses
+    b'{"a":' * 100_000,
+    b"\xff\xfe\x00\x01",  # not UTF-8
+    b"",
+    b"null",
+    b"[]",
+    b'"x"',
+    b"1e999",
+    b"{",
+    b'{"station": NaN}',
+]
+# The same, as a form would send them.
+ODD_FORMS = [
+    b"station=%C2%B2&contest=%D9%A3&number=18446744073709551616&region=%00",
+    b"\xff\xfe=\xff&numbers=%5B",
+    b"q=" + b"x" * 3_000_000,  # past DATA_UPLOAD_MAX_MEMORY_SIZE
+]
+# Values no number field takes; no text, dict, date or choice field either, with the rest below.
+NOT_A_COUNT = [2**64, 2**63, 10**20, 1e308, -1, 1.5, "²", "٣", "1e5", " +1", True, None, [], {}]
+NOT_TEXT = [None, [], {}, {"a": [[[]]]}]
+NOT_A_DICT = [None, [], "x", 1, [[1]]]
+NOT_A_CHOICE = [None, [], {}, 2**64, "\x00", "x" * 5000]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    url: str
+    body: dict  # a body the endpoint takes, or refuses only for the state it finds
+    odd: dict[str, list]  # field path ("numbers.l1_voters") → values it must refuse
+    required: tuple[str, ...] = ()  # the paths a body must have
+
+
+def endpoints(world: World) -> list[tuple[str, Endpoint]]:
+    """Each write endpoint with the user who writes there."""
+    night = world.night
+    counts = dict.fromkeys(good_numbers().numbers, NOT_A_COUNT)
+    entry = {
+        "station": night.other_station.pk,
+        "contest": night.contest.pk,
+        "numbers": good_numbers().numbers,
+        "votes": {"1": 400, "2": 150, "3": 40},
+        "explanation": "",
+        "remarks": "",
+    }
+    entry_odd = {
+        "station": NOT_A_COUNT, "contest": NOT_A_COUNT, "numbers": NOT_A_DICT,
+        **{f"numbers.{name}": values for name, values in counts.items()},
+        "votes": NOT_A_DICT, "votes.1": NOT_A_COUNT, "explanation": NOT_TEXT, "remarks": NOT_TEXT,
+    }  # fmt: skip
+    needed = ("station", "contest", "numbers", "numbers.l6_invalid", "votes")
+    station = {"region": night.station.region.code, "number": night.station.number}
+    place = {"region": NOT_A_CHOICE, "number": NOT_A_COUNT}
+    return [
+        ("cec", Endpoint("/api/v1/protocols/", entry, entry_odd, needed)),
+        (
+            "cec",
+            Endpoint(
+                "/api/v1/protocols/batch/",
+                {"entries": [entry]},
+                {
+                    "entries": NOT_A_DICT,
+                    "entries.0": NOT_A_DICT,
+                    **{f"entries.0.{path}": values for path, values in entry_odd.items()},
+                },
+                ("entries", *[f"entries.0.{path}" for path in needed]),
+            ),
+        ),  # fmt: skip
+        (
+            "clerk",
+            Endpoint(
+                "/api/v1/reports/",
+                {
+                    "election": night.election.code,
+                    "station": night.station.pk,
+                    "kind": "counting_started",
+                    "at": "2023-03-19T20:00:00+06:00",
+                    "voters": 10,
+                },
+                {
+                    "election": NOT_A_CHOICE,
+                    "station": NOT_A_COUNT,
+                    "kind": NOT_A_CHOICE,
+                    "at": [*NOT_A_CHOICE, 2**64, "²", "9999-99-99T99:99"],
+                    "hour": NOT_A_CHOICE[1:],
+                    "voters": NOT_A_COUNT[:-3],
+                    "decision": NOT_TEXT[1:],
+                    "late_reason": NOT_TEXT[1:],
+                },
+                ("election", "station", "kind", "at"),
+            ),
+        ),  # fmt: skip
+        ("observer", Endpoint("/api/v1/observers/visits/", station, place, ("region", "number"))),
+        (
+            "observer",
+            Endpoint(
+                "/api/v1/observers/notes/",
+                {
+                    **station,
+                    "phase": "counting",
+                    "category": "seal",
+                    "severity": "information",
+                    "text": "The seal was intact.",
+                    "checklist": {"ballot_boxes_sealed": True},
+                },
+                {
+                    **place,
+                    "phase": NOT_A_CHOICE,
+                    "category": NOT_A_CHOICE,
+                    "severity": NOT_A_CHOICE,
+                    "text": NOT_TEXT,
+                    "checklist": NOT_A_DICT,
+                    "checklist.ballot_boxes_sealed": NOT_TEXT,
+                },
+                ("region", "number", "phase", "category", "severity", "text"),
+            ),
+        ),  # fmt: skip
+    ]
+
+
+def replaced(body, path: str, value):
+    """``body`` with the value at ``path`` ("entries.0.numbers.l1_voters") replaced."""
+    head, _, rest = path.partition(".")
+    key = int(head) if isinstance(body, list) else head
+    copy = list(body) if isinstance(body, list) else dict(body)
+    copy[key] = replaced(body[key], rest, value) if rest else value
+    return copy
+
+
+def without(body, path: str):
+    """``body`` without the key at ``path``."""
+    head, _, rest = path.partition(".")
+    if isinstance(body, list):
+        return [without(item, rest) if str(i) == head else item for i, item in enumerate(body)]
+    if not rest:
+        return {key: value for key, value in body.items() if key != head}
+    return {**body, head: without(body[head], rest)}
+
+
+def written() -> dict[str, int]:
+    """Rows of every table an API write could add to."""
+    from elections.models import ProtocolEntry, ProtocolEvent, ProtocolVote
+    from observers.models import Visit
+
+    models = [Protocol, ProtocolEntry, ProtocolVote, ProtocolEvent, StationReport, Visit, Note]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def refusal(response, *, naming: str | None) -> str | None:
+    """Why the answer is not a clear refusal in JSON naming ``naming`` (None when it is one).
+    A batch answers 200 with each entry's own status."""
+    if not response.get("Content-Type", "").startswith("application/json"):
+        return f"{response.status_code} {response.get('Content-Type')} instead of JSON"
+    body = response.json()
+    if response.status_code == 200 and isinstance(body, dict) and "results" in body:
+        statuses = [item["status"] for item in body["results"]]
+        if not all(400 <= status < 500 for status in statuses):
+            return f"batch statuses {statuses}"
+    elif not 400 <= response.status_code < 500:
+        return f"status {response.status_code}"
+    if not body:
+        return "an empty answer"
+    return None if naming is None or naming in response.content.decode() else f"{body}"
+
+
+def test_odd_bodies_are_refused_by_every_api_write_naming_the_field(world):
+    night = world.night
+    users = {"cec": night.cec, "clerk": night.clerk, "observer": world.observer}
+    before = written()
+    problems = []
+    for who, endpoint in endpoints(world):
+        client = api_for(users[who])
+        client.raise_request_exception = False
+        for raw, content_type in [
+            *[(raw, "application/json") for raw in ODD_BODIES],
+            *[(raw, "application/x-www-form-urlencoded") for raw in ODD_FORMS],
+        ]:
+            response = client.post(endpoint.url, raw, content_type=content_type)
+            if why := refusal(response, naming=None):
+                problems.append(f"{who} POST {endpoint.url} {raw[:20]!r}: {why}")
+        for path, values in endpoint.odd.items():
+            for value in values:
+                body = replaced(endpoint.body, path, value)
+                response = client.post(endpoint.url, body, format="json")
+                field = path.split(".")[-1]
+                if why := refusal(response, naming=field):
+                    problems.append(f"{who} POST {endpoint.url} {path}={value!r:.40}: {why}")
+        for path in endpoint.required:
+            response = client.post(endpoint.url, without(endpoint.body, path), format="json")
+            if why := refusal(response, naming=path.split(".")[-1]):
+                problems.append(f"{who} POST {endpoint.url} without {path}: {why}")
+    assert not problems, "\n".join(problems)
+    assert written() == before  # nothing saved, not even half an entry
+
+    # The bodies were refused for what was changed in them: unchanged, they are taken.
+    entry = endpoints(world)[0][1].body
+    taken = api_for(night.cec).post("/api/v1/protocols/", entry, format="json")
+    assert taken.status_code == 201, taken.content
