@@ -8,7 +8,6 @@ imported file goes through ``parse_whole`` or one of the fields and converters b
 """
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 # A Postgres integer column, and the largest id a client may name: ids are bigint, but no table
@@ -52,8 +51,6 @@ class WholeNumberField(forms.IntegerField):
     """A form's whole number (an id, a station number, a count), read by ``integer``: bounded
     by an integer column unless told otherwise, so that a valid form never overflows a query.
     Surrounding spaces are forgiven, as Django's own field forgives them."""
-
-    default_error_messages = {"invalid": _("Enter a whole number in digits 0-9.")}
 
     def __init__(
         self, *, min_value: int | None = 0, max_value: int | None = INTEGER_MAX, **kwargs

@@ -8,6 +8,7 @@ created, an identical one left untouched, so importing the same file twice chang
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -18,6 +19,7 @@ from django.core.validators import RegexValidator
 from django.db import transaction
 from django.utils.text import slugify
 
+from common.numbers import WholeNumberField
 from config.errors import ApplicationError
 from stations.models import HOME_COUNTRY, District, Region, Station
 from stations.sync import bulk_upsert
@@ -119,10 +121,10 @@ class StationRowForm(forms.Form):
 
     region = forms.CharField(max_length=8)
     district = forms.CharField(max_length=120)
-    number = forms.IntegerField(min_value=1)
+    number = WholeNumberField(min_value=1)
     name = forms.CharField(max_length=200)
     address = forms.CharField(max_length=300)
-    registered_voters = forms.IntegerField(min_value=0)
+    registered_voters = WholeNumberField(min_value=0)
     kind = forms.ChoiceField(choices=Station.Kind.choices, required=False)
     country = forms.CharField(
         required=False, validators=[RegexValidator(r"^[A-Z]{2}$", "use a two-letter ISO code")]
@@ -190,21 +192,39 @@ def csv_rows(
     A missing required column, an unknown column or a row with more cells than columns is
     refused with ``error``: nothing in a file is ever silently left out.
     """
-    reader = csv.DictReader(stream)
-    header = [h.strip() for h in reader.fieldnames or []]
+    reader = csv.DictReader(stream, strict=True)  # a stray quote is an error, not a guess
+    try:
+        header = [h.strip().lstrip("\ufeff") for h in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise error([RowError(reader.line_num or 1, "*", f"not a CSV file ({exc})")]) from exc
     errors = [RowError(1, c, "required column is missing") for c in required if c not in header]
     errors += [
         RowError(1, c, f"unknown column; the columns are: {', '.join(columns)}")
         for c in header
         if c not in columns
     ]
+    errors += [RowError(1, c, "the column appears twice") for c in sorted(_twice(header))]
     if errors:
         raise error(errors)
     reader.fieldnames = header
-    for cells in reader:
+    while True:
+        starts = reader.line_num + 1  # a quoted cell may run over several lines
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # bad quoting, a cell past the csv module's field limit
+            raise error([RowError(starts, "*", f"not CSV from here ({exc})")]) from exc
         if None in cells:
             raise error([RowError(reader.line_num, "*", "more cells than columns")])
+        if nul := [name for name, value in cells.items() if "\x00" in (value or "")]:
+            # No text column takes a NUL character (Postgres refuses it outright).
+            raise error([RowError(reader.line_num, name, "a NUL character") for name in nul])
         yield reader.line_num, {k: (v or "").strip() for k, v in cells.items()}
+
+
+def _twice(header: list[str]) -> set[str]:
+    return {name for name, count in Counter(header).items() if count > 1}
 
 
 def read_station_csv(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:

@@ -125,20 +125,44 @@ def archive_problems(path: Path) -> tuple[dict[str, Any], list[str]]:
         try:
             manifest = json.loads(archive.read("manifest.json"))
             contents = {name: archive.read(name) for name in FILES}
-        except (KeyError, ValueError) as exc:
-            return {}, [f"{path}: incomplete archive ({exc})"]
+        except (KeyError, ValueError, RecursionError) as exc:
+            return {}, [f"{path}: incomplete archive, or manifest.json is not JSON ({exc})"]
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files", {}), dict):
+        return {}, [f"{path}: manifest.json is not an archive's manifest"]
     problems = [
         f"{name}: its SHA-256 differs from the manifest's"
         for name, data in contents.items()
         if hashlib.sha256(data).hexdigest() != manifest.get("files", {}).get(name)
     ]
-    records, chain_problems = _chain(contents["chain.jsonl"].decode())
+    # A tampered file may not even be in the format: that is a problem to list, not a crash.
+    try:
+        records, chain_problems = _chain(contents["chain.jsonl"].decode())
+    except MALFORMED as exc:
+        return manifest, [*problems, _malformed("chain.jsonl", exc)]
     problems += chain_problems
     if records and records[-1]["sha256"] != manifest.get("head"):
         problems.append("chain.jsonl: its last record is not the manifest's head")
-    problems += _scans(contents["scans.csv"].decode(), records)
-    problems += _totals(json.loads(contents["totals.json"]), records)
+    try:
+        problems += _scans(contents["scans.csv"].decode(), records)
+    except MALFORMED as exc:
+        problems.append(_malformed("scans.csv", exc))
+    try:
+        totals = json.loads(contents["totals.json"])
+        if not isinstance(totals, dict):
+            raise TypeError("not an object of contests")
+        problems += _totals(totals, records)
+    except MALFORMED as exc:
+        problems.append(_malformed("totals.json", exc))
     return manifest, problems
+
+
+# What reading a file that is not in the archive's format raises (UnicodeDecodeError and
+# JSONDecodeError are ValueErrors; nesting past the decoder's depth is a RecursionError).
+MALFORMED = (ValueError, KeyError, IndexError, TypeError, AttributeError, RecursionError, csv.Error)
+
+
+def _malformed(name: str, exc: Exception) -> str:
+    return f"{name}: not in the archive's format ({type(exc).__name__}: {str(exc)[:200]})"
 
 
 def _chain(text: str) -> tuple[list[dict], list[str]]:

@@ -12,6 +12,7 @@ from typing import IO
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from common.numbers import INTEGER_MAX, parse_whole, whole_number_rule
 from config.errors import ApplicationError
 from elections.models import PROTOCOL_LINES, Contest, Election, Protocol
 from elections.services.protocols import EntryData, protocol_submit_entry
@@ -97,27 +98,35 @@ def _parse(
     contest = contests.get(cells.get("contest", ""))
     if contest is None:
         errors["contest"] = [f"no contest {cells.get('contest')!r} in this election"]
+    # Digits 0-9 within an integer column, by the one parser: '²' passes str.isdigit() and then
+    # fails int(); how large a line may be is the entry service's rule, which names it.
     station = None
-    if cells.get("station", "").isdigit():
+    number = parse_whole(cells.get("station", ""), minimum=1)
+    if number is not None:
         station = Station.objects.filter(
-            region__code=cells.get("region", "").upper(), number=int(cells["station"])
+            region__code=cells.get("region", "").upper(), number=number
         ).first()
     if station is None:
         errors["station"] = [
-            f"no station {cells.get('station')!r} in region {cells.get('region')!r}"
+            f"no station {cells.get('station', '')[:40]!r} in region {cells.get('region')!r}"
         ]
     numbers: dict[str, int | None] = {}
     for name in PROTOCOL_LINES:
         value = cells.get(name, "")
-        numbers[name] = int(value) if value.isdigit() else None
+        numbers[name] = parse_whole(value)
         if numbers[name] is None:
-            errors.setdefault(name, []).append(f"write a whole number ≥ 0, not {value!r}")
-    parts = [p.strip() for p in cells.get("votes", "").split(";")]
-    if not all(p.isdigit() for p in parts):
-        errors["votes"] = ["write the votes in ballot order separated by ';', e.g. 400;150;40"]
+            errors.setdefault(name, []).append(f"{whole_number_rule()}, not {value[:40]!r}")
+    votes = {
+        position: parse_whole(part.strip())
+        for position, part in enumerate(cells.get("votes", "").split(";"), start=1)
+    }
+    if None in votes.values():
+        errors["votes"] = [
+            "write the votes in ballot order separated by ';', each a whole number from 0 to "
+            f"{INTEGER_MAX}, e.g. 400;150;40"
+        ]
     if errors:
         raise ApplicationError("row: invalid", {"errors": errors})
-    votes = {position: int(p) for position, p in enumerate(parts, start=1)}
     data = EntryData(
         numbers=numbers,
         votes=votes,
