@@ -42,11 +42,6 @@ def parse_whole(text: object, *, minimum: int = 0, maximum: int = INTEGER_MAX) -
     return value if value is not None and minimum <= value <= maximum else None
 
 
-def whole_number_rule(minimum: int = 0, maximum: int = INTEGER_MAX) -> str:
-    """The rule, in the words an error message gives it."""
-    return f"write a whole number from {minimum} to {maximum} in digits 0-9"
-
-
 class WholeNumberField(forms.IntegerField):
     """A form's whole number (an id, a station number, a count), read by ``integer``: bounded
     by an integer column unless told otherwise, so that a valid form never overflows a query.

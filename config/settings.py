@@ -59,7 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before the cache, so that cached answers carry the policy too.
     "csp.middleware.CSPMiddleware",
-    # Before anything looks a request up: a NUL in the path, query or a form is a 400.
+    # Before anything looks a request up: a NUL in the path (404), query or form (400).
     "common.middleware.RefuseNulCharacters",
     # Early, so that a cached public answer skips the rest; after the HTTPS redirect.
     "config.public_cache.PublicCacheMiddleware",

@@ -12,7 +12,7 @@ from typing import IO
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from common.numbers import INTEGER_MAX, parse_whole, whole_number_rule
+from common.numbers import integer, parse_whole
 from config.errors import ApplicationError
 from elections.models import PROTOCOL_LINES, Contest, Election, Protocol
 from elections.services.protocols import EntryData, protocol_submit_entry
@@ -98,8 +98,8 @@ def _parse(
     contest = contests.get(cells.get("contest", ""))
     if contest is None:
         errors["contest"] = [f"no contest {cells.get('contest')!r} in this election"]
-    # Digits 0-9 within an integer column, by the one parser: '²' passes str.isdigit() and then
-    # fails int(); how large a line may be is the entry service's rule, which names it.
+    # Digits 0-9, read by the one parser ('²' passes str.isdigit() and then fails int()); how
+    # large a line or a count may be is the entry service's rule, which names the bound.
     station = None
     number = parse_whole(cells.get("station", ""), minimum=1)
     if number is not None:
@@ -113,17 +113,19 @@ def _parse(
     numbers: dict[str, int | None] = {}
     for name in PROTOCOL_LINES:
         value = cells.get(name, "")
-        numbers[name] = parse_whole(value)
+        numbers[name] = _count(value)
         if numbers[name] is None:
-            errors.setdefault(name, []).append(f"{whole_number_rule()}, not {value[:40]!r}")
+            errors.setdefault(name, []).append(
+                f"write a whole number ≥ 0 in digits 0-9, not {value[:40]!r}"
+            )
     votes = {
-        position: parse_whole(part.strip())
+        position: _count(part.strip())
         for position, part in enumerate(cells.get("votes", "").split(";"), start=1)
     }
     if None in votes.values():
         errors["votes"] = [
-            "write the votes in ballot order separated by ';', each a whole number from 0 to "
-            f"{INTEGER_MAX}, e.g. 400;150;40"
+            "write the votes in ballot order separated by ';', each a whole number ≥ 0 in "
+            "digits 0-9, e.g. 400;150;40"
         ]
     if errors:
         raise ApplicationError("row: invalid", {"errors": errors})
@@ -134,3 +136,10 @@ def _parse(
         remarks=cells.get("remarks", ""),
     )
     return station, contest, data
+
+
+def _count(text: str) -> int | None:
+    """A line or a vote count as written: digits 0-9 only; one too long for any column is read
+    as larger than any bound, for the entry service to refuse by its rule."""
+    value = integer(text)
+    return value if value is not None and value >= 0 else None
