@@ -6,10 +6,11 @@ The odd values are those that have broken such sites: unicode digits that Python
 str.isdigit() take ('²', '٣'), numbers past a database's integer columns (2**63, 10**20),
 signs, spaces, exponents, directories, a NUL byte, an unpaired surrogate, very long strings.
 
-Within a minute: the first reader who gets past a pattern's door (signs in, has the role) meets
-every odd value there; the others, and library views (Django's admin pages for each model, the
-schema), meet a sample drawn with a fixed seed, different for each pattern, so that every value
-still meets every kind of view.
+Within a minute: a pattern's first reader (the CEC for the admin and the staff API, the
+observer for the observers' pages, anyone for the rest) meets every odd value there in our own
+views; the other readers, and library views (Django's admin pages for each model, the schema),
+meet a sample drawn with a fixed seed, different for each pattern, so that every value still
+meets every kind of view. Then the API's write endpoints get odd bodies.
 """
 
 import random
@@ -25,7 +26,7 @@ from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.regex_helper import normalize
 
-from config.public_cache import PAGE_QUERY
+from common.public_cache import PAGE_QUERY
 from elections.models import ContestTally, Protocol, Publication, StationReport
 from elections.services.aggregation import contest_aggregate
 from elections.services.publication import protocols_publish
