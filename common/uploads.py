@@ -8,12 +8,14 @@ by field. `UploadStorage` holds the same rule where files are written, for any p
 to ask, and names each file by the type it found there.
 """
 
+import secrets
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import filetype
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage
+from django.utils.deconstruct import deconstructible
 from filetype.types import archive, image
 
 HEAD_BYTES = 8192  # the most any of filetype's matchers reads
@@ -117,3 +119,19 @@ class UploadStorage(FileSystemStorage):
                 )
             name = str(PurePosixPath(name).with_suffix(kind.suffix))
         return super().save(name, content, max_length)
+
+
+@deconstructible
+class RandomName:
+    """`upload_to` for uploads: <folder>/<32 random hex digits>. The sender's name is dropped
+    whole: the storage (UploadStorage, below) adds the suffix of the type it finds in
+    the bytes."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def __call__(self, instance, filename: str) -> str:
+        return f"{self.folder}/{secrets.token_hex(16)}"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, RandomName) and other.folder == self.folder

@@ -6,7 +6,7 @@ import time
 from celery import Celery
 from celery.signals import task_postrun, task_prerun
 
-from config.events import log_event
+from common.events import log_event
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 

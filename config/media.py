@@ -17,40 +17,23 @@ uploads' PDF, PNG and JPEG; the snapshots' JSON and CSV under `results/`): shoul
 ever reach the disk, it downloads as bytes, never renders as a page of this site.
 """
 
-import secrets
 from pathlib import PurePosixPath
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest
-from django.utils.deconstruct import deconstructible
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
 
 from common import uploads
+from common.uploads import RandomName  # noqa: F401 - old migrations name it here
 
 PUBLIC_FOLDER = "results"
 # No script runs, nothing loads, no form posts, the origin is opaque: whatever the bytes are.
 SANDBOX = "sandbox; default-src 'none'"
 UPLOAD_TYPES = {suffix: kind.mime for kind in uploads.DOCUMENTS for suffix in kind.suffixes}
 SNAPSHOT_TYPES = {".json": "application/json", ".csv": "text/csv; charset=utf-8"}
-
-
-@deconstructible
-class RandomName:
-    """`upload_to` for uploads: <folder>/<32 random hex digits>. The sender's name is dropped
-    whole: the storage (common.uploads.UploadStorage) adds the suffix of the type it finds in
-    the bytes."""
-
-    def __init__(self, folder: str):
-        self.folder = folder
-
-    def __call__(self, instance, filename: str) -> str:
-        return f"{self.folder}/{secrets.token_hex(16)}"
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, RandomName) and other.folder == self.folder
 
 
 def _staff_may(user, permission: str) -> bool:

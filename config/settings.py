@@ -62,7 +62,7 @@ MIDDLEWARE = [
     # Before anything looks a request up: a NUL in the path (404), query or form (400).
     "common.middleware.RefuseNulCharacters",
     # Early, so that a cached public answer skips the rest; after the HTTPS redirect.
-    "config.public_cache.PublicCacheMiddleware",
+    "common.public_cache.PublicCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -214,7 +214,7 @@ REST_FRAMEWORK = {
         "config.authentication.ExpiringTokenAuthentication",
         "config.authentication.VerifiedSessionAuthentication",
     ],
-    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "common.api_errors.exception_handler",
     # DRF's parsers, the JSON one refusing a body nested past the decoder's depth (a 400).
     "DEFAULT_PARSER_CLASSES": [
         "common.parsers.JSONParser",
@@ -252,7 +252,7 @@ LOGIN_URL = "admin:login"
 # CSV imports (stations, protocols) larger than this are refused before they are read.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=25) * 1000 * 1000
 # The admin's exports (django-import-export) write formulae as text by the rule of the site's
-# own CSV files (config/spreadsheets.py, in each export resource); the library's own escaping
+# own CSV files (common/spreadsheets.py, in each export resource); the library's own escaping
 # only drops one leading "=", which leaves "==1+1" a formula.
 # Staff API tokens (issued in the admin) stop working after a shift's length.
 API_TOKEN_LIFETIME = timedelta(hours=env.int("API_TOKEN_HOURS", default=12))
@@ -314,12 +314,12 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 
 # JSON lines for the log pipeline in production (state changes and task runs carry their fields,
-# see config/events.py); plain text when developing.
+# see common/events.py); plain text when developing.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "config.events.JsonFormatter"}},
+    "formatters": {"json": {"()": "common.events.JsonFormatter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -330,7 +330,7 @@ LOGGING = {
     "loggers": {
         # One line per task run is noise at 50,000 protocols a night; failures still show.
         "celery.app.trace": {"level": "WARNING"},
-        # State changes and task runs (config/events.py) are for the log pipeline: in JSON, with
+        # State changes and task runs (common/events.py) are for the log pipeline: in JSON, with
         # their fields. A developer's console (text) would only scroll with their names.
         "saylau.events": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
     },

@@ -25,5 +25,5 @@ urlpatterns = [
     path("media/<path:path>", media, name="media"),  # MEDIA_URL
 ]
 
-handler400 = "config.api_errors.bad_request"
-handler404 = "config.api_errors.not_found"
+handler400 = "common.api_errors.bad_request"
+handler404 = "common.api_errors.not_found"

@@ -2,7 +2,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
-from config.filters import WholeNumberFilter
+from common.filters import WholeNumberFilter
 from elections.models import BallotLine, Contest
 from elections.selectors import station_ballots
 from stations.api import StationSerializer, StationViewSet

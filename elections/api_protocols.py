@@ -8,9 +8,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.errors import ApplicationError, OutOfScope
+from common.filters import WholeNumberFilter
 from common.numbers import INTEGER_MAX, WholeNumberSerializerField, parse_whole
-from config.errors import ApplicationError, OutOfScope
-from config.filters import WholeNumberFilter
 from elections import access
 from elections.models import PROTOCOL_LINES, Contest, Protocol
 from elections.services.protocols import EntryData, protocol_submit_entry

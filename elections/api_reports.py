@@ -7,8 +7,8 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.filters import WholeNumberFilter
 from common.numbers import INTEGER_MAX, WholeNumberSerializerField
-from config.filters import WholeNumberFilter
 from elections import access
 from elections.models import Election, StationReport
 from elections.services.day import station_report_submit

@@ -1,6 +1,6 @@
 """/api/v1/results/, /api/v1/station-results/, /api/v1/chain/: published results, read-only.
 
-Anonymous and throttled; answers carry an ETag and Last-Modified (config.public_cache), so a
+Anonymous and throttled; answers carry an ETag and Last-Modified (common.public_cache), so a
 poller that sends If-None-Match gets a 304 until the next publication.
 """
 
@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import pagination, serializers, viewsets
 from rest_framework.permissions import AllowAny
 
-from config.filters import WholeNumberFilter
+from common.filters import WholeNumberFilter
 from elections import results
 from elections.models import ContestTally, Publication
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone, translation
 
-from config.spreadsheets import csv_writer
+from common.spreadsheets import csv_writer
 from elections.models import (
     PROTOCOL_LINES,
     BallotLine,

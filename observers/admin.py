@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import WorkflowAdmin
-from config.errors import ApplicationError
+from common.errors import ApplicationError
 from observers import services
 from observers.models import Accreditation, AccreditationEvent, Note, Organisation, Visit
 from observers.views import badge_qr

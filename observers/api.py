@@ -12,8 +12,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.errors import NotAllowed, OutOfScope
 from common.numbers import WholeNumberSerializerField
-from config.errors import NotAllowed, OutOfScope
 from elections.models import Assignment
 from observers import services
 from observers.models import Accreditation, Note, Visit

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from config.media import RandomName
+from common.uploads import RandomName
 from elections.models import Election, Party
 from stations.models import Region, Station, Timestamped
 

@@ -14,9 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from common import uploads
+from common.errors import ApplicationError, NotAllowed, OutOfScope, StateConflict
+from common.events import log_event
 from common.text import says_something
-from config.errors import ApplicationError, NotAllowed, OutOfScope, StateConflict
-from config.events import log_event
 from elections.models import Assignment, ContestStation, Election
 from observers.models import (
     CHECKLIST,

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from config.errors import ApplicationError
-from config.spreadsheets import csv_writer
+from common.errors import ApplicationError
+from common.spreadsheets import csv_writer
 from observers import services
 from observers.forms import NoteForm, StationForm
 from observers.models import CHECKLIST, Accreditation, Note, Organisation

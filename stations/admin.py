@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ExportMixin
 
-from config.spreadsheets import safe_cell
+from common.spreadsheets import safe_cell
 from stations.importing import (
     COLUMNS,
     REQUIRED_COLUMNS,

@@ -1,7 +1,7 @@
 import django_filters
 from rest_framework import serializers, viewsets
 
-from config.filters import WholeNumberFilter
+from common.filters import WholeNumberFilter
 from stations.models import Region, Station
 from stations.selectors import station_search
 

@@ -19,8 +19,8 @@ from django.core.validators import RegexValidator
 from django.db import transaction
 from django.utils.text import slugify
 
+from common.errors import ApplicationError
 from common.numbers import WholeNumberField
-from config.errors import ApplicationError
 from stations.models import HOME_COUNTRY, District, Region, Station
 from stations.sync import bulk_upsert
 from stations.zones import validate_time_zone

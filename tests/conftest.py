@@ -57,7 +57,7 @@ def rolled_back(django_db_blocker) -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def fresh_public_cache():
     """Each test starts with a new results version: no cached page from an earlier test."""
-    from config.public_cache import results_changed
+    from common.public_cache import results_changed
 
     results_changed()
 

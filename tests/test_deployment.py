@@ -84,7 +84,7 @@ def test_every_answer_allows_only_the_sites_own_scripts_and_styles(path):
 def test_a_results_version_left_in_an_old_format_is_replaced_not_a_500():
     from django.core.cache import cache
 
-    from config.public_cache import VERSION_KEY
+    from common.public_cache import VERSION_KEY
 
     cache.set(VERSION_KEY, 1764000000.0)  # as an older release stored it: a bare time
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import WorkflowAdmin
-from config.errors import ApplicationError
+from common.errors import ApplicationError
 from elections import access
 from elections.day import ASTANA, day_overview
 from elections.forms import StationPickForm, StationReportForm

@@ -10,7 +10,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import WorkflowAdmin
-from config.errors import ApplicationError
+from common.errors import ApplicationError
 from elections import access
 from elections.forms import CorrectionForm, DecisionForm, ProtocolEntryForm, StationPickForm
 from elections.models import PROTOCOL_LINES, Assignment, Contest, Election, Protocol

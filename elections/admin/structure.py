@@ -4,7 +4,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import ApplicationError, report_to_admin
+from common.errors import ApplicationError, report_to_admin
 from elections.models import (
     ELECTION_TRANSITIONS,
     BallotLine,

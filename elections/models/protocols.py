@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from config.media import RandomName
+from common.uploads import RandomName
 from elections.models.structure import BallotLine, Contest
 from stations.models import Station, Timestamped
 

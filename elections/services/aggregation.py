@@ -17,8 +17,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
-from config.events import log_event
-from config.public_cache import results_changed
+from common.events import log_event
+from common.public_cache import results_changed
 from elections.models import (
     PROTOCOL_LINES,
     Contest,

@@ -24,7 +24,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from config.events import log_event
+from common.events import log_event
 
 BACKUP_CODES = 10
 TOKEN_NONCE_LENGTH = 20  # of the key's 40 hex digits: 80 random bits, then 80 bits of seal

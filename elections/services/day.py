@@ -13,8 +13,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common.errors import ApplicationError, StateConflict
 from common.text import says_something
-from config.errors import ApplicationError, StateConflict
 from elections import access
 from elections.models import ContestStation, Election, StationReport, turnout_hours
 from elections.services.protocols import require_scope

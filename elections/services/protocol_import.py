@@ -12,8 +12,8 @@ from typing import IO
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from common.errors import ApplicationError
 from common.numbers import integer, parse_whole
-from config.errors import ApplicationError
 from elections.models import PROTOCOL_LINES, Contest, Election, Protocol
 from elections.services.protocols import EntryData, protocol_submit_entry
 from stations.importing import RowError, csv_rows

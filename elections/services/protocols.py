@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from common import uploads
+from common.errors import ApplicationError, NotAllowed, OutOfScope, StateConflict
+from common.events import log_event
 from common.text import says_something
-from config.errors import ApplicationError, NotAllowed, OutOfScope, StateConflict
-from config.events import log_event
 from elections import access
 from elections.models import (
     PROTOCOL_LINES,

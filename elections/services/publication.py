@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from config.events import log_event
-from config.public_cache import results_changed
+from common.events import log_event
+from common.public_cache import results_changed
 from elections.models import PROTOCOL_LINES, Protocol, ProtocolVote, Publication
 from elections.selectors import frozen_ballot
 

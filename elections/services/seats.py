@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from config.errors import ApplicationError
+from common.errors import ApplicationError
 
 HARE, DHONDT, SAINTE_LAGUE = "hare", "dhondt", "sainte_lague"
 METHODS = (HARE, DHONDT, SAINTE_LAGUE)

@@ -13,7 +13,7 @@ import json
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from config.spreadsheets import csv_writer
+from common.spreadsheets import csv_writer
 from elections.models import PROTOCOL_LINES, Contest, Publication
 from elections.open_data import contest_csv, contest_document, contest_records
 from elections.results import current_records

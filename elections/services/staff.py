@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.db import transaction
 
-from config.events import log_event
+from common.events import log_event
 from elections.models import Assignment
 from stations.models import District, Region, Station
 

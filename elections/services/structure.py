@@ -6,9 +6,9 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
-from config.errors import ApplicationError
-from config.events import log_event
-from config.public_cache import results_changed
+from common.errors import ApplicationError
+from common.events import log_event
+from common.public_cache import results_changed
 from elections.models import (
     ELECTION_TRANSITIONS,
     BallotLine,

@@ -6,7 +6,7 @@ import logging
 import pytest
 from django.db import transaction
 
-from config.events import JsonFormatter
+from common.events import JsonFormatter
 from elections.services.structure import election_change_status
 
 pytestmark = pytest.mark.django_db

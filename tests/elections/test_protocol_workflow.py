@@ -1,6 +1,6 @@
 import pytest
 
-from config.errors import NotAllowed, OutOfScope, StateConflict
+from common.errors import NotAllowed, OutOfScope, StateConflict
 from elections.models import Protocol, ProtocolEvent
 from elections.services.protocols import (
     ProtocolInvalid,

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from config.errors import NotAllowed, OutOfScope, StateConflict
+from common.errors import NotAllowed, OutOfScope, StateConflict
 from elections.models import StationReport
 from elections.services.day import ReportRefused, station_report_submit
 from elections.services.staff import staff_assign

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from config.errors import NotAllowed, OutOfScope, StateConflict
+from common.errors import NotAllowed, OutOfScope, StateConflict
 from elections.services.staff import staff_assign
 from elections.services.structure import election_change_status
 from observers.models import Accreditation, AccreditationEvent, Note, Organisation

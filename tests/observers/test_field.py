@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from config.public_cache import results_changed
+from common.public_cache import results_changed
 from elections.services.structure import election_change_status
 from observers.models import Note
 from observers.services import note_file, visit_check_in

@@ -13,7 +13,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from config.events import JsonFormatter
+from common.events import JsonFormatter
 from elections.models import Protocol
 from elections.services.protocols import EntryData, protocol_return, protocol_submit_entry
 from stations.models import Station

@@ -3,7 +3,7 @@ import threading
 import pytest
 from django.db import connection
 
-from config.errors import ApplicationError
+from common.errors import ApplicationError
 from elections.models import Protocol, ProtocolEntry
 from elections.services.protocols import protocol_submit_entry
 from tests.elections.conftest import Night, good_numbers

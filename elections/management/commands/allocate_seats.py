@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from common.numbers import BIGINT_MAX, parse_whole
-from config.spreadsheets import csv_writer
+from common.spreadsheets import csv_writer
 from elections.services.seats import HARE, ListVotes, SeatAllocationError, allocate_seats
 
 AGAINST_ALL = "against_all"
