@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
+from common.sync import bulk_upsert
 from elections.day import ASTANA
 from elections.models import (
     BallotLine,
@@ -34,7 +35,6 @@ from stations import synthetic
 from stations.importing import ProgressCallback
 from stations.models import District, Region, Station
 from stations.reference import load_dataset, upsert
-from stations.sync import bulk_upsert
 
 PARTY_COLOURS = ["#1f5aa6", "#2e8b57", "#d4a017", "#00a3e0", "#c8102e", "#e35205", "#4caf50"]
 ELECTION_NAMES = {

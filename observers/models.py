@@ -11,9 +11,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.models import Timestamped
 from common.uploads import RandomName
 from elections.models import Election, Party
-from stations.models import Region, Station, Timestamped
+from stations.models import Region, Station
 
 # Letters and digits that cannot be mistaken for one another when read aloud or off a badge.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -6,9 +6,7 @@ left as it was. Stations are matched on (region, number): a known station is upd
 created, an identical one left untouched, so importing the same file twice changes nothing.
 """
 
-import csv
 import io
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -19,10 +17,11 @@ from django.core.validators import RegexValidator
 from django.db import transaction
 from django.utils.text import slugify
 
+from common.csv_reading import RowError, csv_rows
 from common.errors import ApplicationError
 from common.numbers import WholeNumberField
+from common.sync import bulk_upsert
 from stations.models import HOME_COUNTRY, District, Region, Station
-from stations.sync import bulk_upsert
 from stations.zones import validate_time_zone
 
 # The CSV columns, in the order an export writes them. README documents each one.
@@ -54,16 +53,6 @@ BATCH_SIZE = 500
 PROGRESS_EVERY = 1000
 
 ProgressCallback = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.message}"
 
 
 class StationImportError(ApplicationError):
@@ -178,53 +167,6 @@ class StationRowForm(forms.Form):
             data["country"] = HOME_COUNTRY
             data["time_zone"] = data.get("time_zone") or region.time_zone
         return data
-
-
-def csv_rows(
-    stream: IO[str],
-    *,
-    columns: list[str],
-    required: list[str],
-    error: Callable[[list[RowError]], ApplicationError],
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, cells) for each data row of a CSV file with a header.
-
-    A missing required column, an unknown column or a row with more cells than columns is
-    refused with ``error``: nothing in a file is ever silently left out.
-    """
-    reader = csv.DictReader(stream, strict=True)  # a stray quote is an error, not a guess
-    try:
-        header = [h.strip().lstrip("\ufeff") for h in reader.fieldnames or []]
-    except csv.Error as exc:
-        raise error([RowError(reader.line_num or 1, "*", f"not a CSV file ({exc})")]) from exc
-    errors = [RowError(1, c, "required column is missing") for c in required if c not in header]
-    errors += [
-        RowError(1, c, f"unknown column; the columns are: {', '.join(columns)}")
-        for c in header
-        if c not in columns
-    ]
-    errors += [RowError(1, c, "the column appears twice") for c in sorted(_twice(header))]
-    if errors:
-        raise error(errors)
-    reader.fieldnames = header
-    while True:
-        starts = reader.line_num + 1  # a quoted cell may run over several lines
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:  # bad quoting, a cell past the csv module's field limit
-            raise error([RowError(starts, "*", f"not CSV from here ({exc})")]) from exc
-        if None in cells:
-            raise error([RowError(reader.line_num, "*", "more cells than columns")])
-        if nul := [name for name, value in cells.items() if "\x00" in (value or "")]:
-            # No text column takes a NUL character (Postgres refuses it outright).
-            raise error([RowError(reader.line_num, name, "a NUL character") for name in nul])
-        yield reader.line_num, {k: (v or "").strip() for k, v in cells.items()}
-
-
-def _twice(header: list[str]) -> set[str]:
-    return {name for name, count in Counter(header).items() if count > 1}
 
 
 def read_station_csv(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:

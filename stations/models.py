@@ -10,21 +10,12 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from common.models import Timestamped
 from stations.zones import validate_time_zone
 
 DEFAULT_OPENING = time(7, 0)
 DEFAULT_CLOSING = time(20, 0)
 HOME_COUNTRY = "KZ"
-
-
-class Timestamped(models.Model):
-    """Every table records when its row was made and last changed."""
-
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class Region(Timestamped):

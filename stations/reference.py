@@ -15,10 +15,10 @@ from typing import Any
 
 from django.db import models, transaction
 
+from common.sync import assign_changes
 from stations import synthetic
 from stations.importing import ImportReport, ProgressCallback, stations_import
 from stations.models import District, Region, Station
-from stations.sync import assign_changes
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ABROAD_CODE = "ABR"

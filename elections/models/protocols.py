@@ -7,9 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.models import Timestamped
 from common.uploads import RandomName
 from elections.models.structure import BallotLine, Contest
-from stations.models import Station, Timestamped
+from stations.models import Station
 
 # The protocol's lines (RULES.md): field name → label naming the line as on the paper form.
 PROTOCOL_LINES: dict[str, str] = {

@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from stations.models import District, Region, Station, Timestamped
+from common.models import Timestamped
+from stations.models import District, Region, Station
 
 
 def default_turnout_hours() -> list[str]:

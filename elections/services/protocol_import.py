@@ -12,11 +12,11 @@ from typing import IO
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from common.csv_reading import RowError, csv_rows
 from common.errors import ApplicationError
 from common.numbers import integer, parse_whole
 from elections.models import PROTOCOL_LINES, Contest, Election, Protocol
 from elections.services.protocols import EntryData, protocol_submit_entry
-from stations.importing import RowError, csv_rows
 from stations.models import Station
 
 COLUMNS = ["region", "station", "contest", *PROTOCOL_LINES, "votes", "explanation", "remarks"]

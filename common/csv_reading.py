@@ -1,0 +1,66 @@
+"""Reading a CSV file with a header, row by row: what every importer of the project shares."""
+
+import csv
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import IO
+
+from common.errors import ApplicationError
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.field}: {self.message}"
+
+
+def csv_rows(
+    stream: IO[str],
+    *,
+    columns: list[str],
+    required: list[str],
+    error: Callable[[list[RowError]], ApplicationError],
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, cells) for each data row of a CSV file with a header.
+
+    A missing required column, an unknown column or a row with more cells than columns is
+    refused with ``error``: nothing in a file is ever silently left out.
+    """
+    reader = csv.DictReader(stream, strict=True)  # a stray quote is an error, not a guess
+    try:
+        header = [h.strip().lstrip("\ufeff") for h in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise error([RowError(reader.line_num or 1, "*", f"not a CSV file ({exc})")]) from exc
+    errors = [RowError(1, c, "required column is missing") for c in required if c not in header]
+    errors += [
+        RowError(1, c, f"unknown column; the columns are: {', '.join(columns)}")
+        for c in header
+        if c not in columns
+    ]
+    errors += [RowError(1, c, "the column appears twice") for c in sorted(_twice(header))]
+    if errors:
+        raise error(errors)
+    reader.fieldnames = header
+    while True:
+        starts = reader.line_num + 1  # a quoted cell may run over several lines
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # bad quoting, a cell past the csv module's field limit
+            raise error([RowError(starts, "*", f"not CSV from here ({exc})")]) from exc
+        if None in cells:
+            raise error([RowError(reader.line_num, "*", "more cells than columns")])
+        if nul := [name for name, value in cells.items() if "\x00" in (value or "")]:
+            # No text column takes a NUL character (Postgres refuses it outright).
+            raise error([RowError(reader.line_num, name, "a NUL character") for name in nul])
+        yield reader.line_num, {k: (v or "").strip() for k, v in cells.items()}
+
+
+def _twice(header: list[str]) -> set[str]:
+    return {name for name, count in Counter(header).items() if count > 1}

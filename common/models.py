@@ -1,0 +1,13 @@
+"""Abstract models every app's tables share (abstract: no table, no app of its own)."""
+
+from django.db import models
+
+
+class Timestamped(models.Model):
+    """Every table records when its row was made and last changed."""
+
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
