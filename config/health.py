@@ -23,18 +23,12 @@ from django.views.decorators.cache import never_cache
 from config.celery import ping
 
 QUEUE_TIMEOUT_SECONDS = 5
-HEARTBEAT_KEY = "health:heartbeat"
 # The sweep runs every 30 s: three missed runs mean the scheduler or every worker is gone.
 HEARTBEAT_STALE_SECONDS = 90
 PUBLICATION_LAG_SECONDS = 60
 UNAVAILABLE = "unavailable"
 
 logger = logging.getLogger(__name__)
-
-
-def heartbeat() -> None:
-    """Called by the periodic sweep, in a worker."""
-    cache.set(HEARTBEAT_KEY, timezone.now().isoformat(), timeout=None)
 
 
 def _database() -> None:
@@ -64,10 +58,10 @@ def _seconds_since(moment: datetime | None) -> int | None:
 def _operations() -> tuple[dict, list[str]]:
     from elections.models import Protocol, ProtocolEvent
     from elections.services.publication import unpublished_protocols
+    from elections.tasks import last_sweep
 
     degraded = []
-    last = cache.get(HEARTBEAT_KEY)
-    heartbeat_age = _seconds_since(datetime.fromisoformat(last) if last else None)
+    heartbeat_age = _seconds_since(last_sweep())
     if heartbeat_age is None and not ping.app.conf.task_always_eager:
         degraded.append("no worker has run the periodic sweep yet: is celery beat running?")
     elif heartbeat_age is not None and heartbeat_age > HEARTBEAT_STALE_SECONDS:

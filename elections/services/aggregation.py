@@ -7,16 +7,15 @@ rebuilds the contest's tallies from scratch in one transaction, holding the cont
 so two runs at once queue one behind the other and both leave the same, right totals.
 """
 
-import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
+from common import queue
 from common.events import log_event
 from common.public_cache import results_changed
 from elections.models import (
@@ -29,8 +28,6 @@ from elections.models import (
     ProtocolVote,
     Publication,
 )
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -245,12 +242,7 @@ def totals_differences(contests: Iterable[Contest]) -> list[str]:
     return differences
 
 
-DEBOUNCE_SECONDS = 60
-
-
-def queued_key(contest_id: int) -> str:
-    return f"tally-queued:{contest_id}"
-
+AGGREGATE_CONTEST = "elections.aggregate_contest"  # the task that aggregates (elections/tasks.py)
 
 _deferred: ContextVar[set[int] | None] = ContextVar("deferred_aggregations", default=None)
 
@@ -275,13 +267,7 @@ def aggregations_deferred() -> Iterator[None]:
 
 def queue_aggregation(contest_id: int) -> None:
     """After a commit: aggregate the contest soon, once for a whole burst of acceptances."""
-    from elections.tasks import aggregate_contest  # the tasks module imports this one
-
     if (deferred := _deferred.get()) is not None:
         deferred.add(contest_id)
         return
-    try:
-        if cache.add(queued_key(contest_id), 1, timeout=DEBOUNCE_SECONDS):
-            aggregate_contest.delay(contest_id)
-    except Exception:  # noqa: BLE001 - broker or cache down: the protocol is saved; the sweep queues it
-        logger.warning("could not queue the aggregation of contest %s", contest_id, exc_info=True)
+    queue.once(AGGREGATE_CONTEST, contest_id)

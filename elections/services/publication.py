@@ -2,20 +2,18 @@
 
 import hashlib
 import json
-import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from common import queue
 from common.events import log_event
 from common.public_cache import results_changed
 from elections.models import PROTOCOL_LINES, Protocol, ProtocolVote, Publication
 from elections.selectors import frozen_ballot
 
-logger = logging.getLogger(__name__)
 GENESIS = "0" * 64  # the "previous hash" of the first record
 
 
@@ -39,8 +37,7 @@ def scan_sha256(protocol: Protocol) -> str | None:
 
 
 PUBLISH_BATCH = 500  # records appended per transaction; the chain's head is locked meanwhile
-PUBLICATION_QUEUED = "publication-queued"
-QUEUED_SECONDS = 60  # how long a queued run is trusted to come before another may be queued
+PUBLISH_PENDING = "elections.publish_pending"  # the task that publishes (elections/tasks.py)
 
 
 def protocols_publish(*, limit: int = PUBLISH_BATCH) -> list[Publication]:
@@ -137,13 +134,7 @@ def queue_publication() -> None:
 
     If the broker is down the protocol stays pending, and the beat's sweep queues it later.
     """
-    from elections.tasks import publish_pending  # the tasks module imports this one
-
-    try:
-        if cache.add(PUBLICATION_QUEUED, 1, timeout=QUEUED_SECONDS):
-            publish_pending.delay()
-    except Exception:  # noqa: BLE001 - the protocol is saved; the sweep publishes it later
-        logger.warning("could not queue publication", exc_info=True)
+    queue.once(PUBLISH_PENDING)
 
 
 def unpublished_protocols():

@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from config.health import heartbeat
+from elections.tasks import heartbeat
 
 pytestmark = pytest.mark.django_db
 

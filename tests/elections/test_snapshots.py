@@ -66,7 +66,7 @@ def test_a_run_leaves_the_files_to_the_next_one_queued_during_it(night, media, m
     from django.core.cache import cache
 
     from elections import tasks
-    from elections.services.aggregation import queued_key
+    from elections.tasks import queued_key
 
     def aggregate_while_another_is_queued(*, contest_id):
         cache.set(queued_key(contest_id), 1)  # a publication during this run queued the next

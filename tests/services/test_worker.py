@@ -9,8 +9,7 @@ from django.db import connection
 from django.urls import reverse
 
 from config.celery import ping
-from config.health import HEARTBEAT_KEY
-from elections.tasks import sweep
+from elections.tasks import HEARTBEAT_KEY, sweep
 
 pytestmark = pytest.mark.services
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from config.health import HEARTBEAT_KEY
+from elections.tasks import HEARTBEAT_KEY
 from tests.factories import RegionFactory, StationFactory
 
 pytestmark = pytest.mark.django_db
