@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from common.errors import ApplicationError
+from common.numbers import parse_whole
 from common.spreadsheets import csv_writer
 from observers import services
 from observers.forms import NoteForm, StationForm
@@ -115,9 +116,9 @@ def organisation_notes(request: HttpRequest) -> HttpResponse:
         .order_by("-created")
     )
     if request.method == "POST":
-        services.note_publish(
-            note=get_object_or_404(notes, pk=request.POST.get("publish")), user=request.user
-        )
+        # The note's id as the one parser reads it: '²' or 'x' would fail the lookup (a 500).
+        note = get_object_or_404(notes, pk=parse_whole(request.POST.get("publish"), minimum=1))
+        services.note_publish(note=note, user=request.user)
         messages.success(request, _("The note is public now."))
         return redirect("observers:organisation-notes")
     if request.GET.get("format") == "csv":

@@ -577,3 +577,17 @@ def test_a_nul_character_anywhere_in_a_request_is_refused_before_any_view(world)
     assert answers["query"].json() == {"detail": "region: a NUL character (%00)"}
     assert answers["JSON"].json() == {"detail": "election: a NUL character (\\u0000)"}
     assert written() == before
+
+
+def test_a_coordinator_publishing_a_note_by_an_odd_id_gets_a_404_and_publishes_nothing(world):
+    world.accreditation.organisation.coordinators.add(world.observer)
+    client = client_for(world.observer)
+    client.raise_request_exception = False
+
+    answers = [
+        client.post("/observe/organisation/", {"publish": value}).status_code
+        for value in ["²", "٣", "x", "", str(2**64), "9" * 5000]
+    ]
+
+    assert answers == [404] * 6
+    assert not Note.objects.filter(published=True).exists()
