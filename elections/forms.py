@@ -41,10 +41,11 @@ class ProtocolNumbersForm(ServiceErrorsForm):
         super().__init__(*args, **kwargs)
         self.lines = lines
         for name, label in PROTOCOL_LINES.items():
-            self.fields[name] = forms.IntegerField(min_value=0, label=label)
+            # ASCII digits only ("٣" and " +1" are no count); the service names the bound.
+            self.fields[name] = WholeNumberField(max_value=None, label=label)
         for line in lines:
-            self.fields[f"vote_{line.position}"] = forms.IntegerField(
-                min_value=0, label=f"{line.position}. {line.label}"
+            self.fields[f"vote_{line.position}"] = WholeNumberField(
+                max_value=None, label=f"{line.position}. {line.label}"
             )
 
     def line_fields(self) -> list[forms.BoundField]:
@@ -114,9 +115,7 @@ class StationReportForm(ServiceErrorsForm):
     hour = forms.TypedChoiceField(
         required=False, empty_value=None, coerce=time.fromisoformat, label=_("Turnout hour")
     )
-    voters = forms.IntegerField(
-        required=False, min_value=0, label=_("Voters who received ballots so far")
-    )
+    voters = WholeNumberField(required=False, label=_("Voters who received ballots so far"))
     decision = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
