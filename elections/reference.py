@@ -90,7 +90,7 @@ class ElectionReport:
         )
 
 
-# RULES.md: observers' and journalists' applications close six days before election day, 18:00
+# docs/rules.md: observers' and journalists' applications close six days before election day, 18:00
 # Astana time (13 March 2023).
 ACCREDITATION_CLOSES_BEFORE = timedelta(days=6)
 

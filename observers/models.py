@@ -1,4 +1,4 @@
-"""Observers: organisations, accreditation of people, station visits and notes (RULES.md).
+"""Observers: organisations, accreditation of people, station visits and notes (docs/rules.md).
 
 Every change of an accreditation's state goes through observers.services, which checks the
 transition and writes an AccreditationEvent.
@@ -50,7 +50,7 @@ class Organisation(Timestamped):
         Party, on_delete=models.PROTECT, null=True, blank=True, related_name="observer_bodies",
         help_text=_("For a political party: the party registered for the election."),
     )  # fmt: skip
-    # A domestic organisation's own accreditation (RULES.md): CEC nationwide, a territorial
+    # A domestic organisation's own accreditation (docs/rules.md): CEC nationwide, a territorial
     # commission for one region; decided within 30 days; valid one year.
     charter_extract = models.FileField(
         _("charter extract"), upload_to=RandomName("observers/charters"), blank=True

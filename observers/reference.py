@@ -1,6 +1,6 @@
 """A realistic observer population for the reference election, through the real services.
 
-RULES.md: 793 international observers were accredited in 2023, 131 from 41 states and 662 from
+docs/rules.md: 793 international observers were accredited in 2023, 131 from 41 states and 662 from
 12 organisations. The organisations' names are real; the people are drawn, seeded, as are the
 domestic organisations (nationwide and regional) and the parties' observers.
 """

@@ -1,4 +1,4 @@
-"""Accreditation and observers' work, with the rules of RULES.md ("Observers and media").
+"""Accreditation and observers' work, with the rules of docs/rules.md ("Observers and media").
 
 Each refusal names the field and the rule; nothing is saved when one is refused. Every change of
 state writes an AccreditationEvent.

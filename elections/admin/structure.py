@@ -194,7 +194,7 @@ class CandidateAdmin(FrozenWithTheBallots):
 
 
 class PartyListEntryFormSet(forms.BaseInlineFormSet):
-    """Checks the whole list against RULES.md before anything is saved."""
+    """Checks the whole list against docs/rules.md before anything is saved."""
 
     def clean(self) -> None:
         super().clean()

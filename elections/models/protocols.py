@@ -12,7 +12,7 @@ from common.uploads import RandomName
 from elections.models.structure import BallotLine, Contest
 from stations.models import Station
 
-# The protocol's lines (RULES.md): field name → label naming the line as on the paper form.
+# The protocol's lines (docs/rules.md): field name → label naming the line as on the paper form.
 PROTOCOL_LINES: dict[str, str] = {
     "l1_voters": _("L1 voters on the list"),
     "l2_received": _("L2 ballots received"),

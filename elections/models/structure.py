@@ -47,7 +47,7 @@ class Election(Timestamped):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SETUP, editable=False
     )
-    # Tolerances of the protocol checks; RULES.md leaves them to each election.
+    # Tolerances of the protocol checks; docs/rules.md leaves them to each election.
     register_tolerance_percent = models.DecimalField(
         _("L1 tolerance against the register (%)"), max_digits=5, decimal_places=2, default=5
     )
@@ -161,7 +161,7 @@ class Contest(Timestamped):
         SAINTE_LAGUE = "sainte_lague", _("Sainte-Laguë")
 
     class AgainstAllRule(models.TextChoices):
-        # RULES.md: the law does not settle what happens when "Against all" comes first.
+        # docs/rules.md: the law does not settle what happens when "Against all" comes first.
         REPEAT_ELECTION = "repeat", _("No one is elected; a repeat election is called")
         LEADING_CANDIDATE = "leading_candidate", _("The candidate with the most votes is elected")
 
@@ -219,7 +219,7 @@ class Contest(Timestamped):
 
     @property
     def max_list_length(self) -> int:
-        """RULES.md: a list holds at most seats × 1.3 names (90 for the Mazhilis' 69 seats)."""
+        """docs/rules.md: a list holds at most seats × 1.3 names (90 for the Mazhilis' 69 seats)."""
         return math.ceil(self.seats * 13 / 10)
 
 
@@ -291,7 +291,7 @@ class Candidate(Timestamped):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
     def counts_for_quota(self, election_day: date) -> bool:
-        """RULES.md: women, under-29s and persons with disabilities make the 30 % (once each)."""
+        """docs/rules.md: women, under-29s and persons with disabilities make the 30 % (once each)."""
         return self.sex == self.Sex.FEMALE or self.age_on(election_day) < 29 or self.has_disability
 
 

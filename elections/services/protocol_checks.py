@@ -1,4 +1,4 @@
-"""The protocol's checks (RULES.md): control relations, warnings and quarantine flags.
+"""The protocol's checks (docs/rules.md): control relations, warnings and quarantine flags.
 
 Pure functions of the numbers, so that the admin, the API, the importer and the property tests
 all apply the very same rules. Every message names the lines and shows the arithmetic.

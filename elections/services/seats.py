@@ -1,4 +1,4 @@
-"""Seat allocation (RULES.md, "Seat allocation"): pure functions of the vote counts.
+"""Seat allocation (docs/rules.md, "Seat allocation"): pure functions of the vote counts.
 
 Exact integer and fraction arithmetic throughout, so that a remainder or a quotient never ties
 or differs by a rounding error. Ties go to the list registered earlier.

@@ -23,7 +23,7 @@ from elections.models import (
 )
 from stations.models import Station
 
-QUOTA_PERCENT = 30  # RULES.md: women, under-29s and persons with disabilities together
+QUOTA_PERCENT = 30  # docs/rules.md: women, under-29s and persons with disabilities together
 
 
 class ElectionStatusError(ApplicationError):
@@ -160,7 +160,7 @@ def party_list_problems(
     party: Party,
     candidates: Sequence[Candidate],
 ) -> list[str]:
-    """Return every rule a party list breaks (RULES.md, "Party lists"), naming the numbers."""
+    """Return every rule a party list breaks (docs/rules.md, "Party lists"), naming the numbers."""
     problems = []
     if len(candidates) > max_length:
         problems.append(
