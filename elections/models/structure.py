@@ -291,7 +291,7 @@ class Candidate(Timestamped):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
     def counts_for_quota(self, election_day: date) -> bool:
-        """Women, under-29s and the disabled make the 30 % (docs/rules.md), each once."""
+        """docs/rules.md: women, under-29s, persons with disabilities make the 30 %, each once."""
         return self.sex == self.Sex.FEMALE or self.age_on(election_day) < 29 or self.has_disability
 
 
