@@ -163,3 +163,11 @@ class Day:
 @pytest.fixture
 def day(db, django_user_model):
     return Day(django_user_model)
+
+
+@pytest.fixture
+def cec(day, django_user_model):
+    """A CEC member, who sees every station's day."""
+    user = django_user_model.objects.create_user("cec-member")
+    staff_assign(user=user, role="cec")
+    return user

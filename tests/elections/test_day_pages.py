@@ -2,7 +2,6 @@
 
 from datetime import time
 
-import pytest
 from django.urls import reverse
 
 from elections.models import StationReport
@@ -70,15 +69,6 @@ def test_reports_by_api(day):
     assert api_for(day.auditor).post(URL, body, format="json").status_code == 403
     listed = api.get(URL).json()
     assert [r["kind"] for r in listed["results"]] == ["opened"]
-
-
-@pytest.fixture
-def cec(day, django_user_model):
-    from elections.services.staff import staff_assign
-
-    user = django_user_model.objects.create_user("cec-member")
-    staff_assign(user=user, role="cec")
-    return user
 
 
 def test_dashboard_replays_the_day_in_each_stations_zone(day, cec):

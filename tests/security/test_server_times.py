@@ -13,7 +13,6 @@ import time_machine
 from django.urls import reverse
 
 from elections.models import StationReport
-from elections.services.staff import staff_assign
 from tests.clients import api_for, client_for
 
 pytestmark = pytest.mark.django_db
@@ -102,13 +101,6 @@ def test_a_report_within_the_tolerance_needs_no_reason_and_keeps_none(day, door)
     assert response.status_code == (201 if door == "api" else 302)
     report = StationReport.objects.get()
     assert (report.late_reason, report.created) == ("", day.at("07:59"))
-
-
-@pytest.fixture
-def cec(day, django_user_model):
-    user = django_user_model.objects.create_user("cec-member")
-    staff_assign(user=user, role="cec")
-    return user
 
 
 def test_the_dashboard_counts_a_backdated_report_only_from_when_it_was_received(day, cec):

@@ -21,9 +21,9 @@ from elections.services.publication import protocols_publish
 from observers.models import Note, NotePhoto, Organisation
 from observers.services import organisation_register
 from tests.clients import api_for, client_for
-from tests.elections.conftest import Night, good_numbers
+from tests.elections.conftest import good_numbers
 from tests.files import HTML, JPEG, PDF, PNG, SCRIPT, pdf
-from tests.observers.test_accreditation import ON_THE_DAY, World
+from tests.observers.test_accreditation import ON_THE_DAY
 
 pytestmark = pytest.mark.django_db
 SANDBOX = "sandbox; default-src 'none'"
@@ -33,22 +33,6 @@ SANDBOX = "sandbox; default-src 'none'"
 def media(settings, tmp_path) -> Path:
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-@pytest.fixture
-def night(db, django_user_model) -> Night:
-    return Night(django_user_model)
-
-
-@pytest.fixture
-def world(django_user_model) -> World:
-    return World(django_user_model)
-
-
-@pytest.fixture
-def observer(world, django_user_model):
-    account = django_user_model.objects.create_user("observer-1", password="pw-long-enough-1")
-    return world.observer(regions=[world.north], account=account)
 
 
 def stored(media: Path) -> list[Path]:
