@@ -230,7 +230,7 @@ class AccreditationAdmin(ServiceAdmin):
             return ["status", "code"]
         # Only the observer's login may be set later; the rest is what was decided on.
         decided = [name for name in AccreditationForm.Meta.fields if name != "user"]
-        return [*decided, "status", "reason", "code", "valid_until"]
+        return [*decided, "status", "reason", "code"]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         accreditation = self.get_object(request, object_id)

@@ -47,8 +47,7 @@ class AccreditationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Accreditation
-        fields = ["code", "full_name", "role", "organisation", "election", "regions", "status",
-                  "valid_until"]  # fmt: skip
+        fields = ["code", "full_name", "role", "organisation", "election", "regions", "status"]
 
 
 class VisitSerializer(serializers.ModelSerializer):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.models import Timestamped
 from common.uploads import RandomName
-from elections.models import Election, Party
+from elections.models import Election
 from stations.models import Region, Station
 
 # Letters and digits that cannot be mistaken for one another when read aloud or off a badge.
@@ -46,10 +46,6 @@ class Organisation(Timestamped):
         _("country"), max_length=80, help_text=_("In English, e.g. Germany.")
     )
     contact = models.CharField(_("contact"), max_length=200, help_text=_("E-mail or telephone."))
-    party = models.ForeignKey(
-        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="observer_bodies",
-        help_text=_("For a political party: the party registered for the election."),
-    )  # fmt: skip
     # A domestic organisation's own accreditation (docs/rules.md): CEC nationwide, a territorial
     # commission for one region; decided within 30 days; valid one year.
     charter_extract = models.FileField(
@@ -123,8 +119,6 @@ class Accreditation(Timestamped):
         _("badge code"), max_length=CODE_LENGTH, unique=True, default=new_badge_code,
         editable=False,
     )  # fmt: skip
-    # Empty: valid until the election's results are final.
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="accreditation", help_text=_("The observer's own login, once approved."),

@@ -5,12 +5,11 @@ state writes an AccreditationEvent.
 """
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from common import uploads
@@ -348,12 +347,10 @@ def accreditation_revoke(
     return accreditation
 
 
-def accreditations_expire(*, today: date | None = None) -> int:
-    """Expire every approval whose election's results are final, or whose end date (set by the
-    commission) has passed; returns how many."""
-    today = today or timezone.localdate()
-    ended = Accreditation.objects.filter(status=Status.APPROVED).filter(
-        Q(election__status=Election.Status.CERTIFIED) | Q(valid_until__lt=today)
+def accreditations_expire() -> int:
+    """Expire every approval whose election's results are final; returns how many."""
+    ended = Accreditation.objects.filter(
+        status=Status.APPROVED, election__status=Election.Status.CERTIFIED
     )
     expired = 0
     for accreditation in ended:
@@ -364,7 +361,7 @@ def accreditations_expire(*, today: date | None = None) -> int:
 
 
 def _approve(accreditation: Accreditation, user, reason: str) -> None:
-    """Valid until the election's results are final, unless the commission sets an earlier end."""
+    """Valid until the election's results are final."""
     _move(accreditation, user, Status.APPROVED, reason)
 
 
@@ -385,7 +382,7 @@ def _move(accreditation: Accreditation, user, to: str, reason: str) -> None:
         )
     _event(accreditation, user, accreditation.status, to, reason)
     accreditation.status, accreditation.reason = to, reason.strip()
-    accreditation.save(update_fields=["status", "reason", "valid_until", "updated"])
+    accreditation.save(update_fields=["status", "reason", "updated"])
 
 
 def _event(accreditation, user, from_status: str, to: str, reason: str) -> None:
@@ -410,8 +407,6 @@ def _may_observe(accreditation: Accreditation, station: Station, at: datetime) -
             f"accreditation: yours is {accreditation.get_status_display().lower()}; only an "
             "approved accreditation observes"
         )
-    if accreditation.valid_until and timezone.localdate(at) > accreditation.valid_until:
-        raise NotAllowed(f"accreditation: yours ended on {accreditation.valid_until:%d %B %Y}")
     if accreditation.election.status == Election.Status.CERTIFIED:
         raise NotAllowed("accreditation: the results are final; observation has ended")
     if not ContestStation.objects.filter(election=accreditation.election, station=station).exists():

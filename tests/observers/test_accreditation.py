@@ -84,7 +84,6 @@ def test_an_international_observer_is_approved_with_a_badge_and_a_history(world)
     accreditation = world.observer()
 
     assert accreditation.status == "approved" and len(accreditation.code) == 8
-    assert accreditation.valid_until is None  # until the results are final
     history = AccreditationEvent.objects.filter(accreditation=accreditation)
     assert [(e.from_status, e.to_status, e.user) for e in history] == [
         ("", "submitted", None),
@@ -181,16 +180,13 @@ def test_only_the_cec_decides_and_only_allowed_transitions_happen(world):
     assert revoked.status == "revoked"
 
 
-def test_approvals_end_with_the_final_results_or_an_end_the_commission_set(world):
-    early = world.observer(full_name="Leaves early")
-    Accreditation.objects.filter(pk=early.pk).update(valid_until=datetime(2023, 3, 20).date())
+def test_approvals_end_with_the_final_results(world):
     stays = world.observer(full_name="Stays to the end")
-    assert accreditations_expire(today=datetime(2023, 3, 20).date()) == 0
-    assert accreditations_expire(today=datetime(2023, 3, 21).date()) == 1
+    assert accreditations_expire() == 0
 
     for status in ("polling", "counting", "certified"):
         election_change_status(election=world.election, to_status=status, user=None)
-    assert accreditations_expire(today=datetime(2023, 3, 21).date()) == 1
+    assert accreditations_expire() == 1
     stays.refresh_from_db()
     assert stays.status == "expired"
 
@@ -218,7 +214,6 @@ def test_an_observer_checks_in_and_out_and_files_a_note(world):
     [
         ("revoked", NotAllowed, "yours is revoked"),
         ("submitted", NotAllowed, "yours is submitted"),
-        ("ended", NotAllowed, "yours ended on 20 March 2023"),
         ("certified", NotAllowed, "the results are final"),
         ("out_of_scope", OutOfScope, "outside the regions of your accreditation"),
         ("not_in_election", OutOfScope, "does not vote in"),
@@ -234,12 +229,6 @@ def test_a_note_from_someone_who_may_not_file_it_is_refused_and_nothing_saved(
         accreditation.refresh_from_db()
     elif change == "submitted":
         accreditation = world.apply(world.organisation())
-    elif change == "ended":
-        Accreditation.objects.filter(pk=accreditation.pk).update(
-            valid_until=datetime(2023, 3, 20).date()
-        )
-        accreditation.refresh_from_db()
-        at = datetime(2023, 4, 2, tzinfo=UTC)
     elif change == "certified":
         for status in ("polling", "counting", "certified"):
             election_change_status(election=world.election, to_status=status, user=None)
