@@ -44,7 +44,6 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "simple_history",
     "import_export",
     "stations",
     "elections",

@@ -96,9 +96,6 @@ class StationQuerySet(models.QuerySet):
     def abroad(self) -> "StationQuerySet":
         return self.filter(kind=Station.Kind.ABROAD)
 
-    def domestic(self) -> "StationQuerySet":
-        return self.exclude(kind=Station.Kind.ABROAD)
-
     def closed(self) -> "StationQuerySet":
         return self.filter(kind=Station.Kind.CLOSED)
 

@@ -135,12 +135,6 @@ class Party(Timestamped):
 
 
 class ContestQuerySet(models.QuerySet):
-    def party_list(self) -> "ContestQuerySet":
-        return self.filter(kind=Contest.Kind.PARTY_LIST)
-
-    def single_member(self) -> "ContestQuerySet":
-        return self.filter(kind=Contest.Kind.SINGLE_MEMBER)
-
     def for_station(self, station: Station) -> "ContestQuerySet":
         return self.filter(coverage__station=station)
 

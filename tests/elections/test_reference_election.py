@@ -79,7 +79,7 @@ def test_every_ballot_ends_with_one_against_all_and_lists_what_its_kind_allows(e
 
 def test_single_member_districts_have_2_to_8_candidates_many_self_nominated(election):
     counts = (
-        election.contests.single_member()
+        election.contests.filter(kind="single_member")
         .annotate(n=Count("candidates"))
         .values_list("n", flat=True)
     )
