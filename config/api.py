@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 from elections.api import ContestViewSet, StationWithBallotsViewSet
 from elections.api_protocols import ProtocolViewSet
 from elections.api_reports import ReportViewSet
-from elections.api_results import AreaResultViewSet, ChainViewSet, StationResultViewSet
+from elections.public.api import AreaResultViewSet, ChainViewSet, StationResultViewSet
 from observers.api import AccreditationViewSet, NoteViewSet, VisitViewSet
 from stations.api import RegionViewSet
 

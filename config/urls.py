@@ -9,7 +9,7 @@ from config.media import media
 urlpatterns = [
     path("", include("stations.urls")),
     path("", include("elections.urls")),
-    path("results/", include("elections.results_urls")),
+    path("results/", include("elections.public.urls")),
     path("", include("observers.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from common import queue
+from elections.public.snapshots import contest_snapshot_write, station_snapshots_write
 from elections.services.aggregation import (
     AGGREGATE_CONTEST,
     contest_aggregate,
@@ -25,7 +26,6 @@ from elections.services.publication import (
     queue_publication,
     unpublished_protocols,
 )
-from elections.services.snapshots import contest_snapshot_write, station_snapshots_write
 
 HEARTBEAT_KEY = "health:heartbeat"
 

@@ -1,7 +1,8 @@
 """The floor plan holds: imports run one way, and no module imports itself round a circle.
 
 `common` imports no app; `stations` ← `elections` ← `observers`; `config` wires and may import
-anything, and nothing but Django (settings, URLs, WSGI, Celery) imports `config`. Imports
+anything, and nothing but Django (settings, URLs, WSGI, Celery) imports `config`;
+`elections.public` imports no service, task or protocol model. Imports
 inside functions count too: a deferred import is still a dependency. Migrations and tests are
 outside the plan.
 """
@@ -17,6 +18,19 @@ MAY_IMPORT: dict[str, set[str]] = {
     "elections": {"common", "stations"},
     "observers": {"common", "stations", "elections"},
     "config": {"common", "stations", "elections", "observers"},
+}
+# Inside a package, what a part must not import: the public site reads published records,
+# tallies and the structure, never protocols or the services that change them.
+MUST_NOT_IMPORT: dict[str, tuple[str, ...]] = {
+    "elections.public": (
+        "elections.services",
+        "elections.models.protocols",
+        "elections.models.Protocol",
+        "elections.models.ProtocolEntry",
+        "elections.models.ProtocolVote",
+        "elections.models.ProtocolEvent",
+        "elections.tasks",
+    ),
 }
 
 
@@ -59,6 +73,10 @@ def violations(modules: dict[str, str]) -> list[str]:
             floor = target.split(".")[0]
             if floor != home and floor not in MAY_IMPORT[home]:
                 found.append(f"{name} -> {target}")
+            for part, forbidden in MUST_NOT_IMPORT.items():
+                inside = name == part or name.startswith(f"{part}.")
+                if inside and any(target == f or target.startswith(f"{f}.") for f in forbidden):
+                    found.append(f"{name} -> {target}")
     return found
 
 
@@ -104,9 +122,11 @@ def test_the_check_fails_when_a_forbidden_import_is_added():
     before = set(violations(modules))
     modules["stations.models"] += "\nfrom observers.models import Note\n"
     modules["common.uploads"] += "\ndef later():\n    from config import settings\n"
+    modules["elections.public.views"] += "\nfrom elections.models import Protocol\n"
     assert sorted(set(violations(modules)) - before) == [
         "common.uploads -> config",
         "common.uploads -> config.settings",
+        "elections.public.views -> elections.models.Protocol",
         "stations.models -> observers.models",
         "stations.models -> observers.models.Note",
     ]

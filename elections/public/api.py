@@ -10,8 +10,8 @@ from rest_framework import pagination, serializers, viewsets
 from rest_framework.permissions import AllowAny
 
 from common.filters import WholeNumberFilter
-from elections import results
 from elections.models import ContestTally, Publication
+from elections.public import results
 
 
 class LineSerializer(serializers.Serializer):

@@ -22,7 +22,7 @@ from elections.models import (
     Election,
     Publication,
 )
-from elections.results import current_records
+from elections.public.results import current_records
 from elections.selectors import contest_result, frozen_ballot
 
 STATION_COLUMNS = ["election", "contest", "region", "station", "version", *PROTOCOL_LINES]

@@ -15,8 +15,8 @@ from django.core.files.storage import default_storage
 
 from common.spreadsheets import csv_writer
 from elections.models import PROTOCOL_LINES, Contest, Publication
-from elections.open_data import contest_csv, contest_document, contest_records
-from elections.results import current_records
+from elections.public.open_data import contest_csv, contest_document, contest_records
+from elections.public.results import current_records
 
 
 def _folder(contest: Contest) -> str:

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 import common.converters  # noqa: F401 - registers <id:…>
-from elections import results_views as views
+from elections.public import views
 
 app_name = "results"
 urlpatterns = [

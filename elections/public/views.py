@@ -14,10 +14,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from common.numbers import parse_whole
-from elections import results
-from elections.charts import bar_chart, seat_diagram
 from elections.models import PROTOCOL_LINES, Contest, Election
-from elections.open_data import chain_lines, contest_csv, contest_document, election_csv_lines
+from elections.public import results
+from elections.public.charts import bar_chart, seat_diagram
+from elections.public.open_data import (
+    chain_lines,
+    contest_csv,
+    contest_document,
+    election_csv_lines,
+)
 from elections.selectors import contest_result, election_under_way
 from stations.models import Region, Station
 
