@@ -8,8 +8,7 @@ from common.errors import ApplicationError
 
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
-        body = {"detail": exc.message, **{k: v for k, v in exc.extra.items() if k != "detail"}}
-        return Response(body, status=exc.http_status)
+        return Response(exc.answer(), status=exc.http_status)
     return drf_exception_handler(exc, context)
 
 

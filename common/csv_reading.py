@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from common.errors import ApplicationError
+from common.errors import NON_FIELD, ApplicationError
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,19 @@ class RowError:
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.field}: {self.message}"
+
+
+class RowsRefused(ApplicationError):
+    """A file refused whole: ``rows`` lists each problem by line; ``errors`` maps each field
+    (a problem of no one column, field ``"*"``, under ``NON_FIELD``) to ``"line N: rule"``."""
+
+    def __init__(self, message: str, rows: list[RowError]) -> None:
+        errors: dict[str, list[str]] = {}
+        for row in rows:
+            name = NON_FIELD if row.field == "*" else row.field
+            errors.setdefault(name, []).append(f"line {row.line}: {row.message}")
+        super().__init__(message, errors=errors)
+        self.rows = rows
 
 
 def csv_rows(

@@ -166,14 +166,7 @@ class ProtocolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 try:
                     protocol = self._submit(request, entry.validated_data, stations, contests)
                 except ApplicationError as exc:
-                    results.append(
-                        {
-                            "index": index,
-                            "status": exc.http_status,
-                            "detail": exc.message,
-                            **exc.extra,
-                        }
-                    )
+                    results.append({"index": index, "status": exc.http_status, **exc.answer()})
                 else:
                     results.append(
                         {

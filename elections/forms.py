@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from common.errors import ApplicationError
 from common.numbers import WholeNumberField
 from elections.models import PROTOCOL_LINES, BallotLine, Election, StationReport, turnout_hours
 from elections.services.protocols import EntryData
@@ -13,11 +14,10 @@ from stations.models import Region, Station
 
 
 class ServiceErrorsForm(forms.Form):
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+    def add_service_errors(self, exc: ApplicationError) -> None:
         """Show a service's refusal beside the field it names; the rest above the form."""
-        for name, messages in errors.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
+        for name, message in exc.on_form(self.fields):
+            self.add_error(name, message)
 
 
 class StationPickForm(forms.Form):

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import WorkflowAdmin
-from common.errors import ApplicationError
+from common.errors import ApplicationError, error_lines
 from observers import services
 from observers.models import Accreditation, AccreditationEvent, Note, Organisation, Visit
 from observers.views import badge_qr
@@ -38,7 +38,8 @@ def decision(description: str, done: str, decide):
             try:
                 decide(item, request.user, request.POST.get("reason", ""))
             except ApplicationError as exc:
-                messages.error(request, f"{item}: {exc.message}")
+                for line in error_lines(exc):
+                    messages.error(request, f"{item}: {line}")
             else:
                 succeeded += 1
         if succeeded:
@@ -77,9 +78,8 @@ class ServiceForm(forms.ModelForm):
             else:
                 self.instance = self.create(self.cleaned_data)
         except ApplicationError as exc:
-            for name, problems in exc.extra.get("errors", {None: [exc.message]}).items():
-                for problem in problems:
-                    self.add_error(name if name in self.fields else None, problem)
+            for name, problem in exc.on_form(self.fields):
+                self.add_error(name, problem)
 
 
 # What organisation_update changes; the rest is what the accreditation was decided on.

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common import uploads
-from common.errors import ApplicationError, NotAllowed, OutOfScope, StateConflict
+from common.errors import ApplicationError, NotAllowed, OutOfScope, StateConflict, refuse
 from common.events import log_event
 from common.text import says_something
 from elections.models import Assignment, ContestStation, Election
@@ -55,11 +55,7 @@ TRANSITIONS = {
 
 
 class Refused(ApplicationError):
-    """Bad input or a broken rule; ``extra["errors"]`` maps the field to its messages."""
-
-
-def _refuse(field: str, message: str) -> None:
-    raise Refused(f"{field}: {message}", {"errors": {field: [message]}})
+    """Bad input or a broken rule; ``errors`` maps the field to its messages."""
 
 
 # --- organisations ---------------------------------------------------------------------------
@@ -81,11 +77,15 @@ def organisation_register(
     international organisations, foreign states and parties need none."""
     for field, value in (("name", name), ("country", country), ("contact", contact)):
         if not value.strip():
-            _refuse(field, "required")
+            refuse(field, "required", error=Refused)
     if kind not in Kind.values:
-        _refuse("kind", f"one of {', '.join(Kind.values)}")
+        refuse("kind", f"one of {', '.join(Kind.values)}", error=Refused)
     if kind == Kind.DOMESTIC and charter_extract is None:
-        _refuse("charter_extract", "a domestic organisation applies with an extract of its charter")
+        refuse(
+            "charter_extract",
+            "a domestic organisation applies with an extract of its charter",
+            error=Refused,
+        )
     if charter_extract is not None:
         _check_file(charter_extract, "charter_extract", CHARTER_TYPES, CHARTER_MAX_BYTES)
     status = (
@@ -122,13 +122,14 @@ def organisation_decide(
             "region's territorial commission"
         )
     if approve and organisation.kind == Kind.DOMESTIC and not organisation.observation_in_charter:
-        _refuse(
+        refuse(
             "observation_in_charter",
             "a domestic organisation is accredited only if election observation is among its "
             "statutory activities",
+            error=Refused,
         )
     if not approve and not says_something(reason):
-        _refuse("reason", "say why the organisation is refused")
+        refuse("reason", "say why the organisation is refused", error=Refused)
     now = timezone.now()
     organisation.status = (
         Organisation.Status.ACCREDITED if approve else Organisation.Status.REJECTED
@@ -162,14 +163,18 @@ def organisation_update(
     if not _commission_for(user, organisation.region):
         raise NotAllowed(
             "user: an organisation's details are changed by the commission that accredits it",
-            {"field": "user"},
+            field="user",
         )
     if not contact.strip():
-        _refuse("contact", "required")
+        refuse("contact", "required", error=Refused)
     wanted = {person.pk for person in coordinators}
     current = set(organisation.coordinators.values_list("pk", flat=True))
     if wanted != current and not _commission_for(user, None):
-        _refuse("coordinators", "coordinators are appointed only by the CEC's accreditation desk")
+        refuse(
+            "coordinators",
+            "coordinators are appointed only by the CEC's accreditation desk",
+            error=Refused,
+        )
     changed = []
     if contact.strip() != organisation.contact:
         organisation.contact = contact.strip()
@@ -228,24 +233,38 @@ def accreditation_apply(
     regions = list(regions)
     if election.accreditation_closes and at > election.accreditation_closes:
         closes = timezone.localtime(election.accreditation_closes)
-        _refuse("election", f"applications closed on {closes:%d %B %Y at %H:%M} (Astana time)")
+        refuse(
+            "election",
+            f"applications closed on {closes:%d %B %Y at %H:%M} (Astana time)",
+            error=Refused,
+        )
     if not full_name.strip():
-        _refuse("full_name", "required")
+        refuse("full_name", "required", error=Refused)
     if not identity_document.strip():
-        _refuse("identity_document", "required: the number of a passport or identity card")
+        refuse(
+            "identity_document",
+            "required: the number of a passport or identity card",
+            error=Refused,
+        )
     if role not in ROLES_BY_KIND[organisation.kind]:
         if role == Role.JOURNALIST:
-            _refuse("role", "a journalist applies through an accredited media outlet")
+            refuse("role", "a journalist applies through an accredited media outlet", error=Refused)
         sends = " or ".join(f"{r}s" for r in sorted(ROLES_BY_KIND[organisation.kind]))
-        _refuse("role", f"a {organisation.get_kind_display().lower()} sends {sends}, not {role}s")
+        refuse(
+            "role",
+            f"a {organisation.get_kind_display().lower()} sends {sends}, not {role}s",
+            error=Refused,
+        )
     if organisation.kind in ACCREDITED_BODIES:
         _require_accredited(organisation, election)
     if role == Role.INTERPRETER:
         _check_interpreter(interpreter_for, organisation, election)
     elif interpreter_for is not None:
-        _refuse("interpreter_for", "only an interpreter accompanies a journalist")
+        refuse("interpreter_for", "only an interpreter accompanies a journalist", error=Refused)
     if organisation.region and any(region != organisation.region for region in regions):
-        _refuse("regions", f"{organisation} observes only in {organisation.region.name}")
+        refuse(
+            "regions", f"{organisation} observes only in {organisation.region.name}", error=Refused
+        )
     if organisation.region and not regions:
         regions = [organisation.region]  # a regional organisation's people observe its region
     if photo is not None:
@@ -264,31 +283,45 @@ def accreditation_apply(
 
 def _require_accredited(organisation: Organisation, election: Election) -> None:
     if organisation.status != Organisation.Status.ACCREDITED:
-        _refuse(
+        refuse(
             "organisation",
             f"{organisation} is not accredited ({organisation.get_status_display().lower()})",
+            error=Refused,
         )
     if organisation.valid_until and organisation.valid_until < election.date:
-        _refuse(
+        refuse(
             "organisation",
             f"{organisation}'s accreditation ended on {organisation.valid_until:%d %B %Y}",
+            error=Refused,
         )
     if organisation.kind == Kind.DOMESTIC and not organisation.observation_in_charter:
-        _refuse("organisation", f"election observation is not in {organisation}'s charter")
+        refuse(
+            "organisation",
+            f"election observation is not in {organisation}'s charter",
+            error=Refused,
+        )
 
 
 def _check_interpreter(journalist: Accreditation | None, organisation, election) -> None:
     if journalist is None or journalist.role != Role.JOURNALIST:
-        _refuse("interpreter_for", "an interpreter accompanies one journalist: name them")
+        refuse(
+            "interpreter_for", "an interpreter accompanies one journalist: name them", error=Refused
+        )
     if journalist.election_id != election.pk or journalist.organisation_id != organisation.pk:
-        _refuse("interpreter_for", "the journalist must be of the same outlet and election")
+        refuse(
+            "interpreter_for",
+            "the journalist must be of the same outlet and election",
+            error=Refused,
+        )
     if Accreditation.objects.filter(interpreter_for=journalist).exists():
-        _refuse("interpreter_for", f"{journalist.full_name} already has an interpreter")
+        refuse(
+            "interpreter_for", f"{journalist.full_name} already has an interpreter", error=Refused
+        )
 
 
 def _check_file(file: UploadedFile, field: str, types, max_bytes: int) -> None:
     if problems := uploads.upload_problems(file, types=types, max_bytes=max_bytes):
-        raise Refused(f"{field}: {problems[0]}", {"errors": {field: problems}})
+        raise Refused(f"{field}: {problems[0]}", errors={field: problems})
 
 
 def _check_photo(photo: UploadedFile, field: str) -> None:
@@ -301,16 +334,20 @@ def accreditation_link_account(
 ) -> Accreditation:
     """Give an accredited person the login they observe with (the CEC's desk, once)."""
     if not _commission_for(user, None):
-        raise NotAllowed("user: an observer's login is linked by the CEC", {"field": "user"})
+        raise NotAllowed("user: an observer's login is linked by the CEC", field="user")
     accreditation = _lock(accreditation)
     if accreditation.user_id == getattr(account, "pk", None):
         return accreditation
     if accreditation.user_id is not None:
-        _refuse("user", "this accreditation already has its login; a login is never moved")
+        refuse(
+            "user",
+            "this accreditation already has its login; a login is never moved",
+            error=Refused,
+        )
     if account is None or account.is_staff:
-        _refuse("user", "an observer's login is not a commission member's")
+        refuse("user", "an observer's login is not a commission member's", error=Refused)
     if Accreditation.objects.filter(user=account).exists():
-        _refuse("user", f"{account} is already the login of another accreditation")
+        refuse("user", f"{account} is already the login of another accreditation", error=Refused)
     accreditation.user = account
     accreditation.save(update_fields=["user", "updated"])
     _event(accreditation, user, accreditation.status, accreditation.status, "login linked")
@@ -327,7 +364,7 @@ def accreditation_decide(
         raise NotAllowed("user: accreditations are decided by the CEC")
     if not approve:
         if not says_something(reason):
-            _refuse("reason", "say why the application is rejected")
+            refuse("reason", "say why the application is rejected", error=Refused)
         _move(accreditation, user, Status.REJECTED, reason)
         return accreditation
     _approve(accreditation, user, reason)
@@ -342,7 +379,7 @@ def accreditation_revoke(
     if not _commission_for(user, None):
         raise NotAllowed("user: accreditations are revoked by the CEC")
     if not says_something(reason):
-        _refuse("reason", "say why the accreditation is revoked")
+        refuse("reason", "say why the accreditation is revoked", error=Refused)
     _move(accreditation, user, Status.REVOKED, reason)
     return accreditation
 
@@ -378,7 +415,8 @@ def _move(accreditation: Accreditation, user, to: str, reason: str) -> None:
         raise StateConflict(
             f"status: an accreditation that is {accreditation.get_status_display().lower()} "
             f"cannot become {Status(to).label.lower()}",
-            {"field": "status", "status": accreditation.status},
+            field="status",
+            status=accreditation.status,
         )
     _event(accreditation, user, accreditation.status, to, reason)
     accreditation.status, accreditation.reason = to, reason.strip()
@@ -437,7 +475,7 @@ def visit_check_in(
         open_visit = Visit.objects.get(accreditation=accreditation, left__isnull=True)
         raise StateConflict(
             f"station: check out of station {open_visit.station.number} first",
-            {"field": "station"},
+            field="station",
         ) from None
 
 
@@ -449,10 +487,10 @@ def visit_check_out(*, accreditation: Accreditation, at: datetime | None = None)
         .first()
     )
     if visit is None:
-        raise StateConflict("station: you are not checked in anywhere", {"field": "station"})
+        raise StateConflict("station: you are not checked in anywhere", field="station")
     visit.left = at or timezone.now()
     if visit.left < visit.arrived:
-        _refuse("at", "checking out cannot come before checking in")
+        refuse("at", "checking out cannot come before checking in", error=Refused)
     visit.save(update_fields=["left"])
     log_event("visit.checked_out", visit=visit.pk, accreditation=accreditation.pk)
     return visit
@@ -478,15 +516,19 @@ def note_file(
         ("severity", severity, Note.Severity),
     ):  # fmt: skip
         if value not in choices.values:
-            _refuse(field, f"one of {', '.join(choices.values)}")
+            refuse(field, f"one of {', '.join(choices.values)}", error=Refused)
     if not text.strip():
-        _refuse("text", "say what happened")
+        refuse("text", "say what happened", error=Refused)
     checklist = dict(checklist or {})
     for key, answer in checklist.items():
         if key not in CHECKLIST:
-            _refuse("checklist", f"no question {key!r}; the questions are {', '.join(CHECKLIST)}")
+            refuse(
+                "checklist",
+                f"no question {key!r}; the questions are {', '.join(CHECKLIST)}",
+                error=Refused,
+            )
         if not isinstance(answer, bool):
-            _refuse("checklist", f"{key}: answer yes (true) or no (false)")
+            refuse("checklist", f"{key}: answer yes (true) or no (false)", error=Refused)
     photos = list(photos)
     for photo in photos:
         _check_photo(photo, "photos")

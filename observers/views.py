@@ -67,7 +67,7 @@ def observe(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Checked in at station %(n)s.") % {"n": station.number})
                 return redirect("observers:observe")
         except ApplicationError as exc:
-            form.add_service_errors(exc.extra.get("errors", {None: [exc.message]}))
+            form.add_service_errors(exc)
     context = {
         "accreditation": accreditation,
         "form": form,
@@ -97,7 +97,7 @@ def note(request: HttpRequest) -> HttpResponse:
                 checklist=form.checklist(), photos=data["photos"],
             )  # fmt: skip
         except ApplicationError as exc:
-            form.add_service_errors(exc.extra.get("errors", {None: [exc.message]}))
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("Note filed for station %(n)s.") % {"n": station.number})
             return redirect("observers:observe")

@@ -17,8 +17,7 @@ from django.core.validators import RegexValidator
 from django.db import transaction
 from django.utils.text import slugify
 
-from common.csv_reading import RowError, csv_rows
-from common.errors import ApplicationError
+from common.csv_reading import RowError, RowsRefused, csv_rows
 from common.numbers import WholeNumberField
 from common.sync import bulk_upsert
 from stations.models import HOME_COUNTRY, District, Region, Station
@@ -55,14 +54,10 @@ PROGRESS_EVERY = 1000
 ProgressCallback = Callable[[str], None]
 
 
-class StationImportError(ApplicationError):
-    def __init__(self, errors: list[RowError]) -> None:
-        lines = len({e.line for e in errors})
-        super().__init__(
-            f"{len(errors)} problem(s) on {lines} line(s); nothing was imported.",
-            extra={"errors": [e.__dict__ for e in errors]},
-        )
-        self.errors = errors
+class StationImportError(RowsRefused):
+    def __init__(self, rows: list[RowError]) -> None:
+        lines = len({e.line for e in rows})
+        super().__init__(f"{len(rows)} problem(s) on {lines} line(s); nothing was imported.", rows)
 
 
 @dataclass

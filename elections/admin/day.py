@@ -106,9 +106,7 @@ class StationReportAdmin(WorkflowAdmin):
                     election=election, station=station, user=request.user, **form.cleaned_data
                 )
             except ApplicationError as exc:
-                form.add_service_errors(exc.extra.get("errors", {}))
-                if not form.errors:
-                    form.add_error(None, exc.message)
+                form.add_service_errors(exc)
             else:
                 self.message_user(request, f"Saved: {report}.", messages.SUCCESS)
                 return redirect(request.get_full_path())

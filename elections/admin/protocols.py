@@ -125,7 +125,7 @@ class ProtocolAdmin(WorkflowAdmin):
                     station=station, contest=contest, user=request.user, data=form.entry_data()
                 )
             except services.ProtocolInvalid as exc:
-                form.add_service_errors(exc.extra.get("errors", {}))
+                form.add_service_errors(exc)
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from common.errors import ApplicationError, StateConflict
+from common.errors import ApplicationError, StateConflict, refuse
 from common.text import says_something
 from elections import access
 from elections.models import ContestStation, Election, StationReport, turnout_hours
@@ -42,11 +42,7 @@ CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of the server's clock a repor
 
 
 class ReportRefused(ApplicationError):
-    """A report that breaks the day's order; ``extra["errors"]`` maps the field to the rule."""
-
-
-def _refuse(field: str, message: str) -> None:
-    raise ReportRefused(f"{field}: {message}", {"errors": {field: [message]}})
+    """A report that breaks the day's order; ``errors`` maps the field to the rule."""
 
 
 @transaction.atomic
@@ -70,28 +66,36 @@ def station_report_submit(
     """
     require_scope(user, station, access.ENTER, "report for")
     if kind not in NEEDS:
-        _refuse("kind", f"{kind!r} is not a report; choose one of {', '.join(NEEDS)}")
+        refuse(
+            "kind",
+            f"{kind!r} is not a report; choose one of {', '.join(NEEDS)}",
+            error=ReportRefused,
+        )
     if election.status not in DURING[kind]:
         raise StateConflict(
             f"kind: {Kind(kind).label.lower()} is reported while the election is "
             f"{' or '.join(sorted(DURING[kind]))}; {election} is {election.status}",
-            {"field": "kind", "status": election.status},
+            field="kind",
+            status=election.status,
         )
     if not ContestStation.objects.filter(election=election, station=station).exists():
-        _refuse("station", f"station {station.number} has no ballot in {election}")
+        refuse(
+            "station", f"station {station.number} has no ballot in {election}", error=ReportRefused
+        )
     if timezone.is_naive(at):
-        _refuse("at", "give the time with its zone")
+        refuse("at", "give the time with its zone", error=ReportRefused)
     received = timezone.now()
     if at > received + CLOCK_SKEW:
-        _refuse("at", "a report cannot be dated in the future")
+        refuse("at", "a report cannot be dated in the future", error=ReportRefused)
     late = received - at > timedelta(minutes=settings.REPORT_LATE_MINUTES)
     if late and not says_something(late_reason):
-        _refuse(
+        refuse(
             "late_reason",
             f"the stated time {_local(at, station)} on {at.astimezone(station.zone):%d.%m.%Y} is "
             f"more than {settings.REPORT_LATE_MINUTES} minutes before the report was received "
             f"({_local(received, station)} on {received.astimezone(station.zone):%d.%m.%Y}): "
             "say why it is reported late",
+            error=ReportRefused,
         )
     # Lock the station row: two reports for one station are checked one after the other.
     list(Station.objects.select_for_update().filter(pk=station.pk).values_list("pk", flat=True))
@@ -110,7 +114,7 @@ def station_report_submit(
             late_reason=late_reason.strip() if late else "",
         )
     except IntegrityError as exc:  # pragma: no cover - the station lock makes this a backstop
-        raise StateConflict("kind: this was reported a moment ago", {"field": "kind"}) from exc
+        raise StateConflict("kind: this was reported a moment ago", field="kind") from exc
 
 
 def _check_order(
@@ -127,44 +131,59 @@ def _check_order(
     turnouts = sorted((r for r in earlier if r.kind == Kind.TURNOUT), key=lambda r: r.hour)
     label = Kind(kind).label.lower()
     if kind in done:
-        _refuse("kind", f"{label} was already reported at {_local(done[kind].at, station)}")
+        refuse(
+            "kind",
+            f"{label} was already reported at {_local(done[kind].at, station)}",
+            error=ReportRefused,
+        )
     needed = NEEDS[kind]
     if needed and needed not in done:
-        _refuse("kind", f"{label} cannot be reported before {Kind(needed).label.lower()}")
+        refuse(
+            "kind",
+            f"{label} cannot be reported before {Kind(needed).label.lower()}",
+            error=ReportRefused,
+        )
     if kind == Kind.TURNOUT and Kind.CLOSED in done:
-        _refuse("kind", "turnout cannot be reported after closed")
+        refuse("kind", "turnout cannot be reported after closed", error=ReportRefused)
     latest = max(earlier, key=lambda r: r.at, default=None)
     if latest is not None and at < latest.at:
-        _refuse(
+        refuse(
             "at",
             f"{label} at {_local(at, station)} would come before "
             f"{latest.get_kind_display().lower()} at {_local(latest.at, station)}",
+            error=ReportRefused,
         )
     if at.astimezone(station.zone).date() != election.date and kind in (
         Kind.OPENED,
         Kind.TURNOUT,
     ):
-        _refuse("at", f"{label} must be on election day, {election.date:%d %B %Y}, station time")
+        refuse(
+            "at",
+            f"{label} must be on election day, {election.date:%d %B %Y}, station time",
+            error=ReportRefused,
+        )
     opens, closes = station.polling_hours(
         election.date, opens=election.opens_at, closes=election.closes_at
     )
     if kind == Kind.OPENED and at < opens and not says_something(decision):
-        _refuse(
+        refuse(
             "decision",
             f"opening at {_local(at, station)}, before the normal {opens:%H:%M}, needs the "
             "commission's decision",
+            error=ReportRefused,
         )
     if kind == Kind.CLOSED and at < closes and not says_something(decision):
-        _refuse(
+        refuse(
             "decision",
             f"closing at {_local(at, station)}, before the normal {closes:%H:%M}, needs the "
             "commission's decision",
+            error=ReportRefused,
         )
     if kind == Kind.TURNOUT:
         _check_turnout(election, station, turnouts, at, hour, voters)
     elif voters is not None:
         if kind != Kind.CLOSED:
-            _refuse("voters", f"a {label} report carries no voter count")
+            refuse("voters", f"a {label} report carries no voter count", error=ReportRefused)
         _check_voters(election, station, voters, turnouts, None)
 
 
@@ -179,13 +198,21 @@ def _check_turnout(
     hours = turnout_hours(election)
     if hour not in hours:
         listed = ", ".join(f"{h:%H:%M}" for h in hours)
-        _refuse("hour", f"turnout is reported at {listed} local time")
+        refuse("hour", f"turnout is reported at {listed} local time", error=ReportRefused)
     if voters is None:
-        _refuse("voters", "a turnout report needs the number of voters who received ballots")
+        refuse(
+            "voters",
+            "a turnout report needs the number of voters who received ballots",
+            error=ReportRefused,
+        )
     if at.astimezone(station.zone).time() < hour:
-        _refuse("at", f"the {hour:%H:%M} turnout cannot be reported at {_local(at, station)}")
+        refuse(
+            "at",
+            f"the {hour:%H:%M} turnout cannot be reported at {_local(at, station)}",
+            error=ReportRefused,
+        )
     if any(report.hour == hour for report in turnouts):
-        _refuse("hour", f"the {hour:%H:%M} turnout was already reported")
+        refuse("hour", f"the {hour:%H:%M} turnout was already reported", error=ReportRefused)
     _check_voters(election, station, voters, turnouts, hour)
 
 
@@ -198,29 +225,32 @@ def _check_voters(
 ) -> None:
     """Turnout never falls from one hour to the next and never passes the register."""
     if voters < 0:
-        _refuse("voters", "the number of voters cannot be negative")
+        refuse("voters", "the number of voters cannot be negative", error=ReportRefused)
     limit = int(
         station.registered_voters * (1 + election.register_tolerance_percent / Decimal(100))
     )
     if voters > limit:
-        _refuse(
+        refuse(
             "voters",
             f"{voters} voters is more than the register of {station.registered_voters} "
             f"allows (tolerance {election.register_tolerance_percent} %)",
+            error=ReportRefused,
         )
     for report in turnouts:
         before = hour is None or report.hour < hour
         if before and voters < report.voters:
-            _refuse(
+            refuse(
                 "voters",
                 f"turnout cannot fall: {report.voters} voters were reported at "
                 f"{report.hour:%H:%M}, {voters} now",
+                error=ReportRefused,
             )
         if not before and voters > report.voters:
-            _refuse(
+            refuse(
                 "voters",
                 f"turnout cannot fall: {report.voters} voters were reported at "
                 f"{report.hour:%H:%M}, later than {hour:%H:%M}",
+                error=ReportRefused,
             )
 
 

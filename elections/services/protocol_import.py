@@ -12,8 +12,8 @@ from typing import IO
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from common.csv_reading import RowError, csv_rows
-from common.errors import ApplicationError
+from common.csv_reading import RowError, RowsRefused, csv_rows
+from common.errors import NON_FIELD, ApplicationError
 from common.numbers import integer, parse_whole
 from elections.models import PROTOCOL_LINES, Contest, Election, Protocol
 from elections.services.protocols import EntryData, protocol_submit_entry
@@ -23,13 +23,9 @@ COLUMNS = ["region", "station", "contest", *PROTOCOL_LINES, "votes", "explanatio
 REQUIRED = ["region", "station", "contest", *PROTOCOL_LINES, "votes"]
 
 
-class ProtocolImportError(ApplicationError):
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(
-            f"{len(errors)} problem(s); nothing was imported.",
-            {"errors": [e.__dict__ for e in errors]},
-        )
-        self.errors = errors
+class ProtocolImportError(RowsRefused):
+    def __init__(self, rows: list[RowError]) -> None:
+        super().__init__(f"{len(rows)} problem(s); nothing was imported.", rows)
 
 
 @dataclass
@@ -70,14 +66,11 @@ def protocols_import(
                     station=station, contest=contest, user=user, data=data
                 )
         except ApplicationError as exc:
-            details = exc.extra.get("errors")
-            if isinstance(details, dict):
-                errors += [
-                    RowError(line, f, m) for f, messages in details.items() for m in messages
-                ]
-            else:
-                field_name, _, message = exc.message.partition(": ")
-                errors.append(RowError(line, field_name, message or exc.message))
+            errors += [
+                RowError(line, "*" if name == NON_FIELD else name, message)
+                for name, messages in exc.errors.items()
+                for message in messages
+            ]
             continue
         touched.add(protocol.pk)
     if not report.rows:
@@ -128,7 +121,7 @@ def _parse(
             "digits 0-9, e.g. 400;150;40"
         ]
     if errors:
-        raise ApplicationError("row: invalid", {"errors": errors})
+        raise ApplicationError("row: invalid", errors=errors)
     data = EntryData(
         numbers=numbers,
         votes=votes,

@@ -46,7 +46,7 @@ SAVED_ON_ENTRY = [
 
 
 class ProtocolInvalid(ApplicationError):
-    """The numbers break a rule; ``extra["errors"]`` maps each field to its messages."""
+    """The numbers break a rule; ``errors`` maps each field to its messages."""
 
 
 @dataclass
@@ -75,13 +75,13 @@ def protocol_submit_entry(
         raise StateConflict(
             f"election: protocols are entered while the election is counting; "
             f"{election} is in {election.status}",
-            {"field": "contest"},
+            field="contest",
         )
     ballot = frozen_ballot(contest)
     if station.pk not in ballot.station_ids:
         raise ProtocolInvalid(
             f"contest: station {station.number} does not vote in {contest}",
-            {"errors": {"contest": [f"station {station.number} does not vote in {contest}"]}},
+            errors={"contest": [f"station {station.number} does not vote in {contest}"]},
         )
     lines = ballot.lines
     _check_entry(data, lines, station, election)
@@ -106,7 +106,8 @@ def protocol_submit_entry(
         raise StateConflict(
             f"status: the protocol of station {station.number} for {contest} is "
             f"{protocol.get_status_display().lower()}; it takes no entry now",
-            {"field": "status", "status": protocol.status},
+            field="status",
+            status=protocol.status,
         )
     if data.scan is not None:
         protocol.scan = data.scan
@@ -153,7 +154,7 @@ def _check_entry(
             ]
     if errors:
         first = next(iter(errors.items()))
-        raise ProtocolInvalid(f"{first[0]}: {first[1][0]}", {"errors": errors})
+        raise ProtocolInvalid(f"{first[0]}: {first[1][0]}", errors=errors)
 
 
 def _countable(value) -> bool:
@@ -192,7 +193,7 @@ def _first_protocol(station: Station, contest: Contest, user, data: EntryData) -
         raise StateConflict(
             f"status: a first entry for station {station.number} in {contest} was just saved; "
             "make the second entry instead",
-            {"field": "status"},
+            field="status",
         ) from exc
     _save_entry(protocol, user, 1, data)
     _record(protocol, user, "first entry", "", Status.AWAITING_SECOND)
@@ -213,7 +214,7 @@ def _save_entry(protocol: Protocol, user, round_: int, data: EntryData) -> Proto
     except IntegrityError as exc:  # the same round was entered by someone else just now
         raise StateConflict(
             f"status: entry {round_} of this protocol was just made by another clerk",
-            {"field": "status"},
+            field="status",
         ) from exc
 
 
@@ -223,7 +224,7 @@ def _second_entry(protocol: Protocol, user, data: EntryData, lines: list[BallotL
         raise NotAllowed(
             "user: the second entry must be made by a different clerk than the first, without "
             "seeing it",
-            {"field": "user"},
+            field="user",
         )
     second = _save_entry(protocol, user, 2, data)
     if entry_differences(first, second):
@@ -310,7 +311,7 @@ def protocol_resolve(
     if unsettled:
         raise ProtocolInvalid(
             f"choices: choose entry 1 or 2 for {', '.join(unsettled)}",
-            {"errors": {name: ["choose entry 1 or 2"] for name in unsettled}},
+            errors={name: ["choose entry 1 or 2"] for name in unsettled},
         )
     chosen = {1: first, 2: second}
     for name in differing:
@@ -331,7 +332,7 @@ def protocol_resolve(
         raise ProtocolInvalid(
             f"choices: the chosen values break a control relation: {errors[0].message}; "
             "return the protocol for re-entry instead",
-            {"errors": {e.field: [e.message] for e in errors}},
+            errors={e.field: [e.message] for e in errors},
         )
     _agree(protocol, user, "mismatch resolved", numbers, votes, lines, [first, second])
     protocol.save()
@@ -347,7 +348,7 @@ def protocol_accept(*, protocol: Protocol, user: AbstractBaseUser, comment: str)
     if not says_something(comment):
         raise ProtocolInvalid(
             "comment: say why the warnings or flags are acceptable",
-            {"errors": {"comment": ["required to accept a protocol held for review"]}},
+            errors={"comment": ["required to accept a protocol held for review"]},
         )
     protocol.decided_by, protocol.decision_comment = user, comment.strip()
     _move(protocol, Status.ACCEPTED, user, "accepted on review", comment.strip())
@@ -364,7 +365,7 @@ def protocol_return(*, protocol: Protocol, user: AbstractBaseUser, reason: str) 
     _require_not_an_author(protocol, user, "return it")
     if not says_something(reason):
         raise ProtocolInvalid(
-            "reason: say why the protocol goes back", {"errors": {"reason": ["required"]}}
+            "reason: say why the protocol goes back", errors={"reason": ["required"]}
         )
     protocol.decided_by, protocol.decision_comment = user, reason.strip()
     _set_aside_agreement(protocol)
@@ -404,7 +405,7 @@ def protocol_propose_correction(
     _expect(protocol, Status.ACCEPTED, "correct")
     if not says_something(reason):
         raise ProtocolInvalid(
-            "reason: a correction needs its reason", {"errors": {"reason": ["required"]}}
+            "reason: a correction needs its reason", errors={"reason": ["required"]}
         )
     _require_legal_basis_once_certified(protocol.contest.election, legal_basis)
     if Protocol.objects.filter(supersedes=protocol, status=Status.CORRECTION).exists():
@@ -445,7 +446,7 @@ def protocol_decide_correction(
     if correction.proposed_by_id == user.pk:
         raise NotAllowed(
             "user: a correction is approved by a supervisor other than the one who proposed it",
-            {"field": "user"},
+            field="user",
         )
     if approve:  # proposed before certification, decided after: the rule of the day applies
         _require_legal_basis_once_certified(correction.contest.election, correction.legal_basis)
@@ -483,7 +484,7 @@ def _require_legal_basis_once_certified(election: Election, legal_basis: str) ->
         raise NotAllowed(
             f"legal_basis: {election} is certified; its results change only by a court's or "
             "commission's decision: give its reference (body, number, date)",
-            {"errors": {"legal_basis": ["required once the results are certified"]}},
+            errors={"legal_basis": ["required once the results are certified"]},
         )
 
 
@@ -494,7 +495,7 @@ def _require_not_an_author(protocol: Protocol, user, doing: str) -> None:
         raise NotAllowed(
             f"user: you made entry {typed[0]} of this protocol; a supervisor who did not type it "
             f"must {doing}",
-            {"field": "user"},
+            field="user",
         )
 
 
@@ -511,7 +512,8 @@ def _expect(protocol: Protocol, status: str, doing: str) -> None:
     if protocol.status != status:
         raise StateConflict(
             f"status: cannot {doing} a protocol that is {protocol.get_status_display().lower()}",
-            {"field": "status", "status": protocol.status},
+            field="status",
+            status=protocol.status,
         )
 
 
@@ -519,7 +521,8 @@ def _move(protocol: Protocol, to: str, user, action: str, reason: str = "") -> N
     if to not in PROTOCOL_TRANSITIONS[protocol.status]:
         raise StateConflict(
             f"status: a protocol cannot go from {protocol.status} to {to}",
-            {"field": "status", "status": protocol.status},
+            field="status",
+            status=protocol.status,
         )
     _record(protocol, user, action, protocol.status, to, reason)
     protocol.status = to

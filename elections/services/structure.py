@@ -55,7 +55,8 @@ def election_change_status(
         raise ElectionStatusError(
             f"status: an election in {election.status} cannot move to {to_status}; "
             f"allowed: {names}",
-            extra={"field": "status", "from": election.status, "to": to_status},
+            field="status",
+            **{"from": election.status, "to": to_status},
         )
     ElectionStatusChange.objects.create(
         election=election,
@@ -79,7 +80,8 @@ def _refuse_if_frozen(contest: Contest) -> None:
         raise BallotError(
             f"ballot: {contest.election} is in {contest.election.status}; ballots are frozen "
             "once an election leaves setup",
-            extra={"field": "ballot_lines", "status": contest.election.status},
+            field="ballot_lines",
+            status=contest.election.status,
         )
 
 
@@ -100,7 +102,9 @@ def contest_cover_stations(*, contest: Contest, stations: Iterable[Station]) -> 
         raise CoverageError(
             f"stations: {clash.station} is already in {clash.contest}; a station votes in at "
             "most one contest of each body and kind",
-            extra={"field": "stations", "station": clash.station_id, "contest": clash.contest_id},
+            field="stations",
+            station=clash.station_id,
+            contest=clash.contest_id,
         )
     rows = [
         ContestStation(
@@ -116,7 +120,7 @@ def contest_cover_stations(*, contest: Contest, stations: Iterable[Station]) -> 
         with transaction.atomic():
             created = ContestStation.objects.bulk_create(rows, batch_size=2000)
     except IntegrityError as exc:  # a concurrent change covered one of these stations first
-        raise CoverageError(f"stations: {exc}", extra={"field": "stations"}) from exc
+        raise CoverageError(f"stations: {exc}", field="stations") from exc
     return len(created)
 
 
@@ -130,19 +134,19 @@ def ballot_lines_set(*, contest: Contest, choices: Sequence[Party | Candidate]) 
             raise BallotError(
                 f"ballot_lines: line {position} is {choice}; a {contest.get_kind_display()} "
                 f"ballot lists {expected._meta.verbose_name_plural}",
-                extra={"field": "ballot_lines", "position": position},
+                field="ballot_lines",
+                position=position,
             )
         if choice.election_id != contest.election_id or (
             isinstance(choice, Candidate) and choice.contest_id != contest.pk
         ):
             raise BallotError(
                 f"ballot_lines: {choice} is not registered in {contest}",
-                extra={"field": "ballot_lines", "position": position},
+                field="ballot_lines",
+                position=position,
             )
     if len(set(choices)) != len(choices):
-        raise BallotError(
-            "ballot_lines: a party or candidate appears twice", {"field": "ballot_lines"}
-        )
+        raise BallotError("ballot_lines: a party or candidate appears twice", field="ballot_lines")
     contest.ballot_lines.all().delete()
     lines = [
         BallotLine(contest=contest, position=position, **{expected.__name__.lower(): choice})
@@ -194,9 +198,7 @@ def party_list_set(*, contest: Contest, party: Party, candidates: Sequence[Candi
     """Register a party's list in a party-list contest, in order, if it meets every rule."""
     _refuse_if_frozen(contest)
     if contest.kind != Contest.Kind.PARTY_LIST:
-        raise PartyListError(
-            f"contest: {contest} is not a party-list contest", {"field": "contest"}
-        )
+        raise PartyListError(f"contest: {contest} is not a party-list contest", field="contest")
     problems = party_list_problems(
         seats=contest.seats,
         max_length=contest.max_list_length,
@@ -206,7 +208,10 @@ def party_list_set(*, contest: Contest, party: Party, candidates: Sequence[Candi
     )
     if problems:
         raise PartyListError(
-            "; ".join(problems), extra={"field": "list_entries", "problems": problems}
+            "; ".join(problems),
+            field="list_entries",
+            errors={"list_entries": problems},
+            problems=problems,
         )
     party_list, _ = PartyList.objects.get_or_create(contest=contest, party=party)
     party_list.entries.all().delete()

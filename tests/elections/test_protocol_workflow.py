@@ -60,7 +60,7 @@ def test_an_entry_breaking_a_control_relation_is_refused_and_nothing_is_saved(ni
     with pytest.raises(ProtocolInvalid) as refused:
         enter(night, night.clerk, good_numbers(l2_received=1200, l4_cancelled=250))
 
-    assert refused.value.extra["errors"]["l2_received"] == [
+    assert refused.value.errors["l2_received"] == [
         "Ballots received (1,200) must equal issued (600) + cancelled (250) = 850"
     ]
     assert not Protocol.objects.exists()
@@ -73,7 +73,7 @@ def test_votes_must_match_the_ballot_lines_exactly(night):
     with pytest.raises(ProtocolInvalid) as refused:
         enter(night, night.clerk, data)
 
-    assert refused.value.extra["errors"]["votes"] == [
+    assert refused.value.errors["votes"] == [
         "the ballot has no line 4",
         "line 3 (Against all) needs a whole number of votes from 0 to 1,000,000",
     ]

@@ -19,7 +19,7 @@ AQTOBE = ZoneInfo("Asia/Aqtobe")  # UTC+5
 def refused(call, field: str, words: str) -> None:
     with pytest.raises(ReportRefused) as caught:
         call()
-    messages = caught.value.extra["errors"][field]
+    messages = caught.value.errors[field]
     assert any(words in message for message in messages), messages
 
 

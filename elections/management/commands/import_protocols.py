@@ -51,7 +51,7 @@ class Command(BaseCommand):
                     dry_run=dry_run,
                 )
             except (ProtocolImportError, StationImportError) as exc:  # bad rows, or not UTF-8
-                for error in exc.errors:
+                for error in exc.rows:
                     self.stderr.write(f"{file}:{error}")
                 raise CommandError(exc.message) from exc
         self.stdout.write(self.style.SUCCESS(str(report)))

@@ -37,7 +37,7 @@ class Command(BaseCommand):
                     progress=lambda message: self.stderr.write(f"  {message}"),
                 )
             except StationImportError as exc:
-                for error in exc.errors:
+                for error in exc.rows:
                     self.stderr.write(f"{file}:{error}")
                 raise CommandError(exc.message) from exc
         self.stdout.write(self.style.SUCCESS(str(report)))
