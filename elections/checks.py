@@ -9,18 +9,6 @@ from decimal import Decimal
 
 from elections.models import PROTOCOL_LINES
 
-LABELS = {
-    "l1_voters": "Voters on the list",
-    "l2_received": "Ballots received",
-    "l3_issued": "Ballots issued",
-    "l3a_mobile": "Issued outside the premises",
-    "l3b_absentee": "Issued with an absentee certificate",
-    "l4_cancelled": "Cancelled",
-    "l5_found": "Ballots found",
-    "l6_invalid": "Invalid",
-    "l7_valid": "Valid",
-}
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -70,11 +58,14 @@ def control_errors(numbers: dict[str, int], votes: list[int]) -> list[Finding]:
             f"Ballots issued ({_n(n['l3_issued'])}) cannot exceed voters on the list "
             f"({_n(n['l1_voters'])})",
         ))  # fmt: skip
-    for part in ("l3a_mobile", "l3b_absentee"):
+    for part, issued in (
+        ("l3a_mobile", "Issued outside the premises"),
+        ("l3b_absentee", "Issued with an absentee certificate"),
+    ):
         if n[part] > n["l3_issued"]:
             errors.append(Finding(
                 f"{part}_over_issued", part,
-                f"{LABELS[part]} ({_n(n[part])}) cannot exceed ballots issued "
+                f"{issued} ({_n(n[part])}) cannot exceed ballots issued "
                 f"({_n(n['l3_issued'])})",
             ))  # fmt: skip
     return errors

@@ -12,7 +12,7 @@ from elections.models import (
     Election,
     Protocol,
 )
-from elections.services.seats import (
+from elections.seats import (
     ListSeats,
     ListVotes,
     SingleMemberOutcome,

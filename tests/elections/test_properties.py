@@ -8,12 +8,12 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from elections.checks import control_errors
 from elections.models import ContestTally, Protocol
+from elections.seats import DHONDT, HARE, SAINTE_LAGUE, ListVotes, allocate_seats
 from elections.services.aggregation import contest_aggregate, totals_differences
-from elections.services.protocol_checks import control_errors
 from elections.services.protocols import protocol_decide_correction, protocol_propose_correction
 from elections.services.publication import chain_problems, protocols_publish
-from elections.services.seats import DHONDT, HARE, SAINTE_LAGUE, ListVotes, allocate_seats
 from tests.elections.conftest import good_numbers
 
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from elections.services.protocol_checks import control_errors, quarantine_flags, warnings
+from elections.checks import control_errors, quarantine_flags, warnings
 from tests.elections.conftest import good_numbers
 
 

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from elections.services.seats import ListVotes, allocate_seats, single_member_outcome
+from elections.seats import ListVotes, allocate_seats, single_member_outcome
 from stations.reference import load_dataset
 
 

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from common.numbers import BIGINT_MAX, parse_whole
 from common.spreadsheets import csv_writer
-from elections.services.seats import HARE, ListVotes, SeatAllocationError, allocate_seats
+from elections.seats import HARE, ListVotes, SeatAllocationError, allocate_seats
 
 AGAINST_ALL = "against_all"
 METHOD_NAMES = {"hare": "hare", "dhondt": "dhondt", "sainte-lague": "sainte_lague"}
