@@ -28,8 +28,8 @@ from elections.models import PROTOCOL_LINES, BallotLine, ContestTally, Publicati
 from elections.services.aggregation import contest_aggregate, contests_needing_aggregation
 from elections.services.publication import (
     GENESIS,
+    chain_walk,
     protocols_publish,
-    record_hash,
     scan_sha256,
 )
 
@@ -166,20 +166,22 @@ def _malformed(name: str, exc: Exception) -> str:
 
 
 def _chain(text: str) -> tuple[list[dict], list[str]]:
-    records, problems, previous, seen = [], [], GENESIS, set()
-    for expected, raw in enumerate(text.splitlines(), 1):
-        item = json.loads(raw)
-        record, where = item["record"], f"chain.jsonl record {expected}"
-        if item["sequence"] != expected or record.get("sequence") != expected:
-            problems.append(f"{where}: sequence {item['sequence']}, expected {expected}")
-        if record.get("previous_sha256") != previous:
-            problems.append(f"{where}: does not follow the record before it")
-        if record_hash(record) != item["sha256"]:
-            problems.append(f"{where}: the record does not match its hash")
-        if record.get("replaces_sha256") and record["replaces_sha256"] not in seen:
-            problems.append(f"{where}: replaces a record that is not earlier in the chain")
-        previous = item["sha256"]
-        seen.add(previous)
+    records, problems = [], []
+
+    def links():
+        for raw in text.splitlines():
+            item = json.loads(raw)
+            yield item["sequence"], item["record"], item["sha256"], item
+
+    for expected, (sequence, _, _, item), breaks in chain_walk(links()):
+        where = f"chain.jsonl record {expected}"
+        messages = {
+            "sequence": f"sequence {sequence}, expected {expected}",
+            "link": "does not follow the record before it",
+            "hash": "the record does not match its hash",
+            "replaces": "replaces a record that is not earlier in the chain",
+        }
+        problems += [f"{where}: {messages[kind]}" for kind in breaks]
         records.append(item)
     return records, problems
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -143,26 +144,49 @@ def unpublished_protocols():
     ).order_by("pk")
 
 
+def chain_walk(links: Iterable[tuple]) -> Iterator[tuple[int, tuple, list[str]]]:
+    """Walk a chain given in order as ``(sequence, record, sha256, ...)`` links.
+
+    Yields ``(expected sequence, link, breaks)`` for each link, the link as given (anything after
+    its first three items is the caller's), breaks naming what is wrong with it: ``"sequence"``
+    (the link's or its record's sequence is not its place), ``"link"`` (it does not follow the
+    record before it), ``"hash"`` (its record does not match its hash), ``"replaces"`` (it
+    replaces a record that is not earlier in the chain). The one walk behind both the
+    database's check (`chain_problems`) and the archive's (`archive.archive_problems`).
+    """
+    previous, seen = GENESIS, set()
+    for expected, link in enumerate(links, 1):
+        sequence, record, sha256 = link[:3]
+        breaks = []
+        if sequence != expected or record.get("sequence") != expected:
+            breaks.append("sequence")
+        if record.get("previous_sha256") != previous:
+            breaks.append("link")
+        if record_hash(record) != sha256:
+            breaks.append("hash")
+        if record.get("replaces_sha256") and record["replaces_sha256"] not in seen:
+            breaks.append("replaces")
+        yield expected, link, breaks
+        previous = sha256
+        seen.add(sha256)
+
+
 def chain_problems() -> list[str]:
     """Every break in the chain, and every accepted version missing from it."""
     problems = []
-    previous = GENESIS
     publications = Publication.objects.select_related("protocol").order_by("sequence")
-    for expected, publication in enumerate(publications.iterator(), 1):
-        record = publication.record
+    links = ((p.sequence, p.record, p.sha256, p) for p in publications.iterator())
+    for expected, (sequence, record, _, publication), breaks in chain_walk(links):
+        where = f"publication #{sequence}"
         if record.get("lines") != publication.protocol.numbers():
-            problems.append(f"publication #{publication.sequence}: differs from its protocol")
-        if publication.sequence != expected or record.get("sequence") != expected:
-            problems.append(f"publication #{publication.sequence}: expected sequence {expected}")
-        if record.get("previous_sha256") != previous:
-            problems.append(
-                f"publication #{publication.sequence}: does not follow the record before it"
-            )
-        if record_hash(record) != publication.sha256:
-            problems.append(
-                f"publication #{publication.sequence}: its record does not match its hash"
-            )
-        previous = publication.sha256
+            problems.append(f"{where}: differs from its protocol")
+        messages = {
+            "sequence": f"expected sequence {expected}",
+            "link": "does not follow the record before it",
+            "hash": "its record does not match its hash",
+            "replaces": "replaces a record that is not earlier in the chain",
+        }
+        problems += [f"{where}: {messages[kind]}" for kind in breaks]
     unpublished = unpublished_protocols().values_list("pk", flat=True)
     problems += [f"protocol {pk}: accepted but not published" for pk in unpublished]
     return problems
