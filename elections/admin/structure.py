@@ -20,6 +20,7 @@ from elections.models import (
 from elections.services.structure import (
     ballot_lines_set,
     election_change_status,
+    list_quota,
     party_list_problems,
     party_list_set,
 )
@@ -250,14 +251,9 @@ class PartyListAdmin(FrozenWithTheBallots):
     def quota(self, party_list: PartyList) -> str:
         if party_list.pk is None:
             return "–"
-        day = party_list.contest.election.date
-        entries = list(party_list.entries.select_related("candidate"))
-        counted = sum(1 for e in entries if e.candidate.counts_for_quota(day))
-        share = 100 * counted / len(entries) if entries else 0
-        return (
-            f"{counted} of {len(entries)} ({share:.1f} %) are women, under 29 or persons with "
-            f"disabilities; at most {party_list.contest.max_list_length} names"
-        )
+        entries = party_list.entries.select_related("candidate")
+        quota = list_quota((e.candidate for e in entries), party_list.contest.election.date)
+        return f"{quota.sentence}; at most {party_list.contest.max_list_length} names"
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         """Write the entries through the service, which checks the list once more atomically."""

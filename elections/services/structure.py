@@ -1,6 +1,7 @@
 """Services that shape an election: its status, its contests' coverage, ballots and lists."""
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -156,6 +157,35 @@ def ballot_lines_set(*, contest: Contest, choices: Sequence[Party | Candidate]) 
     return BallotLine.objects.bulk_create(lines)
 
 
+@dataclass(frozen=True)
+class Quota:
+    """How many of a list's candidates count for the quota (docs/rules.md, "Party lists")."""
+
+    counted: int
+    total: int
+
+    @property
+    def needed(self) -> int:
+        return -(-self.total * QUOTA_PERCENT // 100)  # ceiling of 30 %
+
+    @property
+    def share(self) -> float:
+        return 100 * self.counted / self.total if self.total else 0
+
+    @property
+    def sentence(self) -> str:
+        return (
+            f"{self.counted} of {self.total} candidates ({self.share:.1f} %) are women, "
+            "under 29 or persons with disabilities"
+        )
+
+
+def list_quota(candidates: Iterable[Candidate], election_day: date) -> Quota:
+    """Count a list's candidates for the quota; the service's check and the admin both read it."""
+    candidates = list(candidates)
+    return Quota(sum(1 for c in candidates if c.counts_for_quota(election_day)), len(candidates))
+
+
 def party_list_problems(
     *,
     seats: int,
@@ -182,13 +212,10 @@ def party_list_problems(
             problems.append(
                 f"membership: {candidate} (position {position}) is not on {party}'s roll"
             )
-    counted = sum(1 for c in candidates if c.counts_for_quota(election_day))
-    needed = -(-len(candidates) * QUOTA_PERCENT // 100)  # ceiling of 30 %
-    if counted < needed:
-        share = 100 * counted / len(candidates) if candidates else 0
+    quota = list_quota(candidates, election_day)
+    if quota.counted < quota.needed:
         problems.append(
-            f"quota: {counted} of {len(candidates)} candidates ({share:.1f} %) are women, under 29 "
-            f"or persons with disabilities; at least {QUOTA_PERCENT} % ({needed}) are required"
+            f"quota: {quota.sentence}; at least {QUOTA_PERCENT} % ({quota.needed}) are required"
         )
     return problems
 

@@ -82,7 +82,7 @@ def test_the_party_list_form_shows_the_quota(staff_client, party_list):
     response = staff_client.get(reverse("admin:elections_partylist_change", args=[party_list.pk]))
 
     text = response.content.decode()
-    assert "3 of 3 (100.0 %) are women, under 29 or persons with disabilities" in text
+    assert "3 of 3 candidates (100.0 %) are women, under 29 or persons with disabilities" in text
     assert "at most 13 names" in text
 
 
