@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse as _reverse
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -76,6 +77,11 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Wiring: a station's page is elections' (stations does not know elections' URL names); the
+# finder and the admin's "view on site" link there through Station.get_absolute_url.
+ABSOLUTE_URL_OVERRIDES = {
+    "stations.station": lambda station: _reverse("elections:station", args=[station.pk]),
+}
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

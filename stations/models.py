@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -182,9 +181,6 @@ class Station(Timestamped):
 
     def __str__(self) -> str:
         return f"No. {self.number} {self.name}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("elections:station", args=[self.pk])
 
     @property
     def zone(self) -> ZoneInfo:

@@ -23,6 +23,7 @@ from elections.public.open_data import (
     contest_document,
     election_csv_lines,
 )
+from elections.public.panels import station_panels
 from elections.selectors import contest_result, election_under_way
 from stations.models import Region, Station
 
@@ -130,6 +131,7 @@ def station_results(request: HttpRequest, election: str, station: str) -> HttpRe
         "station": station,
         "records": records,
         "waiting": waiting.order_by("body", "kind"),
+        "panels": station_panels(station, election),
     }
     return render(request, "results/station.html", context)
 
