@@ -15,7 +15,6 @@ from typing import Any
 from django.db import transaction
 
 from common.sync import bulk_upsert
-from elections.day import ASTANA
 from elections.models import (
     BallotLine,
     Candidate,
@@ -35,6 +34,7 @@ from stations import synthetic
 from stations.importing import ProgressCallback
 from stations.models import District, Region, Station
 from stations.reference import load_dataset, upsert
+from stations.zones import ASTANA
 
 PARTY_COLOURS = ["#1f5aa6", "#2e8b57", "#d4a017", "#00a3e0", "#c8102e", "#e35205", "#4caf50"]
 ELECTION_NAMES = {

@@ -252,3 +252,9 @@ def contest_result(contest: Contest) -> ContestResult | None:
         seats=seats,
         outcome=outcome,
     )
+
+
+def election_stations(election: Election) -> QuerySet[Station]:
+    return Station.objects.filter(
+        pk__in=ContestStation.objects.filter(election=election).values("station_id")
+    )

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.db import connections
 
-from elections.day import election_stations
 from elections.models import (
     BallotLine,
     ContestStation,
@@ -27,7 +26,7 @@ from elections.models import (
     StationReport,
     turnout_hours,
 )
-from elections.selectors import frozen_ballot
+from elections.selectors import election_stations, frozen_ballot
 from elections.services import protocols as entry
 from elections.services.aggregation import aggregations_deferred
 from elections.services.day import station_report_submit

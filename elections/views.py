@@ -1,9 +1,9 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from elections.day import turnout_series
 from elections.models import turnout_hours
 from elections.public.charts import line_chart
+from elections.public.turnout import turnout_series
 from elections.selectors import election_under_way, station_ballots
 from stations.models import Station
 

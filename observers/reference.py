@@ -12,12 +12,12 @@ from datetime import datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
-from elections.day import ASTANA
 from elections.models import ContestStation, Election, Party
 from elections.services.staff import staff_assign
 from observers import services
 from observers.models import CHECKLIST, Accreditation, Note, Organisation, Visit
 from stations.models import Region, Station
+from stations.zones import ASTANA
 
 # (name, seat country, observers): 662 in all.
 INTERNATIONAL = [

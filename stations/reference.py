@@ -19,11 +19,12 @@ from common.sync import assign_changes
 from stations import synthetic
 from stations.importing import ImportReport, ProgressCallback, stations_import
 from stations.models import District, Region, Station
+from stations.zones import ASTANA
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ABROAD_CODE = "ABR"
 CLOSED_SHARE = 0.03  # hospitals, military units and detention facilities
-ABROAD_ZONE = "Asia/Almaty"  # the CEC's zone; each station abroad keeps its host's own
+ABROAD_ZONE = ASTANA.key  # the CEC's zone; each station abroad keeps its host's own
 
 # Cities of national significance are divided into boroughs (akimats of city districts).
 CITY_DISTRICTS = {

@@ -1,10 +1,15 @@
 """IANA time-zone names, checked against the zone database this machine has."""
 
 from functools import cache
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+# The commission's clock, the zone the admin shows times in (TIME_ZONE: Asia/Almaty, which
+# Astana keeps); stations abroad that follow the CEC are set to it too.
+ASTANA = ZoneInfo(settings.TIME_ZONE)
 
 
 @cache

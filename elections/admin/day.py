@@ -15,12 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from common.admin import WorkflowAdmin
 from common.errors import ApplicationError
 from elections import access
-from elections.day import ASTANA, day_overview
+from elections.dashboard import day_overview
 from elections.forms import StationPickForm, StationReportForm
-from elections.models import Assignment, Election, StationReport
+from elections.models import Election, StationReport
 from elections.selectors import election_under_way, protocol_progress
 from elections.services.day import station_report_submit
-from stations.models import Station
+from stations.zones import ASTANA
 
 
 def current_election(request: HttpRequest) -> Election | None:
@@ -79,9 +79,7 @@ class StationReportAdmin(WorkflowAdmin):
             station = form.station(stations, _("No such station in your commission's area."))
             if station is not None:
                 return redirect("admin:elections_stationreport_report", station.pk)
-        mine = Station.objects.filter(
-            assignment__user=request.user, assignment__role=Assignment.Role.PRECINCT
-        ).select_related("region")
+        mine = access.own_stations(request.user).select_related("region")
         context = self._context(request, _("Report the day"), form=form, mine=mine)
         return TemplateResponse(request, "admin/elections/stationreport/choose.html", context)
 
