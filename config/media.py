@@ -21,7 +21,6 @@ from pathlib import PurePosixPath
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
@@ -46,6 +45,7 @@ def _may_read(user, path: str) -> tuple[bool, bool]:
     from elections import access
     from elections.models import Protocol
     from observers.models import NotePhoto
+    from observers.selectors import notes_of_own_circle
 
     folder = PurePosixPath(path).parts[0]
     if folder == PUBLIC_FOLDER:
@@ -64,14 +64,7 @@ def _may_read(user, path: str) -> tuple[bool, bool]:
         if photo is None:
             return False, False
         public = photo.note.published
-        own = (
-            user.is_authenticated
-            and NotePhoto.objects.filter(
-                Q(note__accreditation__user=user)
-                | Q(note__accreditation__organisation__coordinators=user),
-                pk=photo.pk,
-            ).exists()
-        )
+        own = notes_of_own_circle(user).filter(pk=photo.note_id).exists()
         return public or own or _staff_may(user, "observers.view_note"), public
     if path.startswith("observers/photos/"):
         return _staff_may(user, "observers.view_accreditation"), False

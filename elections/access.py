@@ -7,8 +7,9 @@ elections/rules.py); none writes its own check. Outside one's scope a station do
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
+from common.errors import NotAllowed, OutOfScope
 from elections.models import Assignment
-from stations.models import Station
+from stations.models import Region, Station
 
 Role = Assignment.Role
 ENTER = frozenset({Role.PRECINCT, Role.TERRITORIAL, Role.CEC})
@@ -56,6 +57,48 @@ def in_scope(
 ) -> bool:
     scope = _station_filter(user, roles)
     return scope is None or Station.objects.filter(scope, pk=station.pk).exists()
+
+
+def require_scope(user, station: Station, roles: frozenset[str], doing: str) -> None:
+    """404 outside the user's area, 403 inside it when their role may not do this."""
+    if not in_scope(user, station, VIEW):
+        raise OutOfScope(
+            f"station: station {station.region.code} {station.number} is not in your "
+            "commission's area"
+        )
+    if not in_scope(user, station, roles):
+        raise NotAllowed(f"user: your role does not {doing} station {station.number}")
+
+
+def own_stations(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Station]:
+    """The stations a user works at as a member of their precinct commission ("my stations")."""
+    if not user.is_authenticated:
+        return Station.objects.none()
+    return Station.objects.filter(assignment__user=user, assignment__role=Role.PRECINCT)
+
+
+def commission_for(user: AbstractBaseUser | AnonymousUser, region: Region | None) -> bool:
+    """Does the user act for the commission keeping a register here (observers, organisations)?
+
+    The CEC (and a superuser) anywhere; a territorial commission's regional members for their
+    region. ``region=None`` asks for the CEC itself.
+    """
+    if not user.is_authenticated:
+        return False
+    roles = Assignment.objects.filter(user=user)
+    if user.is_superuser or roles.filter(role=Role.CEC).exists():
+        return True
+    return (
+        region is not None
+        and roles.filter(
+            role=Role.TERRITORIAL, region=region, district__isnull=True, station__isnull=True
+        ).exists()
+    )
+
+
+def is_cec(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """The Central Election Commission (or a superuser): every area, every register."""
+    return commission_for(user, None)
 
 
 def rows_in_scope(user, queryset, roles: frozenset[str] = VIEW):

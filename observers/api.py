@@ -5,7 +5,7 @@ field and the rule, 403 when the accreditation is not approved (or has ended), 4
 outside its scope or the election, 409 when checked in elsewhere.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -14,10 +14,9 @@ from rest_framework.response import Response
 
 from common.errors import NotAllowed, OutOfScope
 from common.numbers import WholeNumberSerializerField
-from elections.models import Assignment
 from observers import services
 from observers.models import Accreditation, Note, Visit
-from observers.selectors import accreditation_of
+from observers.selectors import accreditation_of, notes_visible_to
 from stations.models import Station
 
 
@@ -131,12 +130,7 @@ class NoteViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.Retriev
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return Note.objects.none()
         user = self.request.user
-        notes = Note.objects.select_related("station__region", "accreditation")
-        if user.is_superuser or Assignment.objects.filter(user=user, role="cec").exists():
-            return notes
-        return notes.filter(
-            Q(accreditation__user=user) | Q(accreditation__organisation__coordinators=user)
-        ).distinct()
+        return notes_visible_to(user).select_related("station__region", "accreditation")
 
     @extend_schema(request=NoteInSerializer, responses={201: NoteSerializer})
     def create(self, request: Request) -> Response:

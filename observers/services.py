@@ -16,7 +16,8 @@ from common import uploads
 from common.errors import ApplicationError, NotAllowed, OutOfScope, StateConflict, refuse
 from common.events import log_event
 from common.text import says_something
-from elections.models import Assignment, ContestStation, Election
+from elections import access
+from elections.models import ContestStation, Election
 from observers.models import (
     CHECKLIST,
     Accreditation,
@@ -116,7 +117,7 @@ def organisation_decide(
         raise StateConflict(
             f"status: {organisation} is already {organisation.get_status_display().lower()}"
         )
-    if not _commission_for(user, organisation.region):
+    if not access.commission_for(user, organisation.region):
         raise NotAllowed(
             "user: a nationwide organisation is decided by the CEC, a regional one by its "
             "region's territorial commission"
@@ -160,7 +161,7 @@ def organisation_update(
     included: only the CEC's accreditation desk appoints them, whatever the organisation's area.
     """
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if not _commission_for(user, organisation.region):
+    if not access.commission_for(user, organisation.region):
         raise NotAllowed(
             "user: an organisation's details are changed by the commission that accredits it",
             field="user",
@@ -169,7 +170,7 @@ def organisation_update(
         refuse("contact", "required", error=Refused)
     wanted = {person.pk for person in coordinators}
     current = set(organisation.coordinators.values_list("pk", flat=True))
-    if wanted != current and not _commission_for(user, None):
+    if wanted != current and not access.commission_for(user, None):
         refuse(
             "coordinators",
             "coordinators are appointed only by the CEC's accreditation desk",
@@ -193,21 +194,6 @@ def organisation_update(
             coordinators=sorted(wanted), user=user.username,
         )  # fmt: skip
     return organisation
-
-
-def _commission_for(user: AbstractBaseUser, region: Region | None) -> bool:
-    roles = Assignment.objects.filter(user=user)
-    if user.is_superuser or roles.filter(role=Assignment.Role.CEC).exists():
-        return True
-    return (
-        region is not None
-        and roles.filter(
-            role=Assignment.Role.TERRITORIAL,
-            region=region,
-            district__isnull=True,
-            station__isnull=True,
-        ).exists()
-    )
 
 
 # --- people ----------------------------------------------------------------------------------
@@ -333,7 +319,7 @@ def accreditation_link_account(
     *, accreditation: Accreditation, user: AbstractBaseUser, account: AbstractBaseUser | None
 ) -> Accreditation:
     """Give an accredited person the login they observe with (the CEC's desk, once)."""
-    if not _commission_for(user, None):
+    if not access.commission_for(user, None):
         raise NotAllowed("user: an observer's login is linked by the CEC", field="user")
     accreditation = _lock(accreditation)
     if accreditation.user_id == getattr(account, "pk", None):
@@ -360,7 +346,7 @@ def accreditation_decide(
 ) -> Accreditation:
     """The CEC approves or rejects an application (with the reason for a rejection)."""
     accreditation = _lock(accreditation)
-    if not _commission_for(user, None):
+    if not access.commission_for(user, None):
         raise NotAllowed("user: accreditations are decided by the CEC")
     if not approve:
         if not says_something(reason):
@@ -376,7 +362,7 @@ def accreditation_revoke(
     *, accreditation: Accreditation, user: AbstractBaseUser, reason: str
 ) -> Accreditation:
     accreditation = _lock(accreditation)
-    if not _commission_for(user, None):
+    if not access.commission_for(user, None):
         raise NotAllowed("user: accreditations are revoked by the CEC")
     if not says_something(reason):
         refuse("reason", "say why the accreditation is revoked", error=Refused)

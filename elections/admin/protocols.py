@@ -13,7 +13,7 @@ from common.admin import WorkflowAdmin
 from common.errors import ApplicationError
 from elections import access
 from elections.forms import CorrectionForm, DecisionForm, ProtocolEntryForm, StationPickForm
-from elections.models import PROTOCOL_LINES, Assignment, Contest, Election, Protocol
+from elections.models import PROTOCOL_LINES, Contest, Election, Protocol
 from elections.selectors import contests_for_entry, protocol_progress
 from elections.services import protocols as services
 from stations.models import Station
@@ -102,9 +102,7 @@ class ProtocolAdmin(WorkflowAdmin):
             station = form.station(stations, _("No such station in your commission's area."))
             if station is not None:
                 contests = contests_for_entry(station)
-        mine = Station.objects.filter(
-            assignment__user=request.user, assignment__role=Assignment.Role.PRECINCT
-        )
+        mine = access.own_stations(request.user)
         context = self._context(
             request, _("Enter a protocol"), form=form, station=station, contests=contests, mine=mine
         )

@@ -17,7 +17,6 @@ from common.errors import ApplicationError, StateConflict, refuse
 from common.text import says_something
 from elections import access
 from elections.models import ContestStation, Election, StationReport, turnout_hours
-from elections.services.protocols import require_scope
 from stations.models import Station
 
 Kind = StationReport.Kind
@@ -64,7 +63,7 @@ def station_report_submit(
     report stated more than REPORT_LATE_MINUTES before its receipt is taken only with the
     reason it is late, so that nobody can quietly backdate an opening.
     """
-    require_scope(user, station, access.ENTER, "report for")
+    access.require_scope(user, station, access.ENTER, "report for")
     if kind not in NEEDS:
         refuse(
             "kind",

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from common import uploads
-from common.errors import ApplicationError, NotAllowed, OutOfScope, StateConflict
+from common.errors import ApplicationError, NotAllowed, StateConflict
 from common.events import log_event
 from common.text import says_something
 from elections import access
@@ -69,7 +69,7 @@ def protocol_submit_entry(
     *, station: Station, contest: Contest, user: AbstractBaseUser, data: EntryData
 ) -> Protocol:
     """Take a clerk's entry: the first of a round, or the blind second one that settles it."""
-    require_scope(user, station, access.ENTER, "enter protocols for")
+    access.require_scope(user, station, access.ENTER, "enter protocols for")
     election = contest.election
     if election.status != Election.Status.COUNTING:
         raise StateConflict(
@@ -468,17 +468,6 @@ def protocol_decide_correction(
 # --- shared ----------------------------------------------------------------------------------
 
 
-def require_scope(user, station: Station, roles: frozenset[str], doing: str) -> None:
-    """404 outside the user's area, 403 inside it when their role may not do this."""
-    if not access.in_scope(user, station, access.VIEW):
-        raise OutOfScope(
-            f"station: station {station.region.code} {station.number} is not in your "
-            "commission's area"
-        )
-    if not access.in_scope(user, station, roles):
-        raise NotAllowed(f"user: your role does not {doing} station {station.number}")
-
-
 def _require_legal_basis_once_certified(election: Election, legal_basis: str) -> None:
     if election.status == Election.Status.CERTIFIED and not says_something(legal_basis):
         raise NotAllowed(
@@ -500,7 +489,7 @@ def _require_not_an_author(protocol: Protocol, user, doing: str) -> None:
 
 
 def _lock_for_review(protocol: Protocol, user) -> Protocol:
-    require_scope(user, protocol.station, access.REVIEW, "review protocols of")
+    access.require_scope(user, protocol.station, access.REVIEW, "review protocols of")
     return (
         Protocol.objects.select_for_update()
         .select_related("station", "contest__election")
