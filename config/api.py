@@ -2,9 +2,9 @@
 
 from rest_framework.routers import DefaultRouter
 
-from elections.api import ContestViewSet, StationWithBallotsViewSet
-from elections.api_protocols import ProtocolViewSet
-from elections.api_reports import ReportViewSet
+from elections.api.protocols import ProtocolViewSet
+from elections.api.reports import ReportViewSet
+from elections.api.structure import ContestViewSet, StationWithBallotsViewSet
 from elections.public.api import AreaResultViewSet, ChainViewSet, StationResultViewSet
 from observers.api import AccreditationViewSet, NoteViewSet, VisitViewSet
 from stations.api import RegionViewSet

@@ -17,7 +17,7 @@ from common import uploads
 from common.errors import ApplicationError, NotAllowed, StateConflict
 from common.events import log_event
 from common.text import says_something
-from elections import access
+from elections import access, checks
 from elections.models import (
     PROTOCOL_LINES,
     PROTOCOL_NUMBER_MAX,
@@ -31,7 +31,6 @@ from elections.models import (
     ProtocolVote,
 )
 from elections.selectors import frozen_ballot
-from elections.services import protocol_checks as checks
 from elections.services.publication import queue_publication
 from stations.models import Station
 

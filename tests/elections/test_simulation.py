@@ -5,9 +5,9 @@ import io
 import pytest
 from django.core.management import call_command
 
+from elections.demo.simulation import apportion
 from elections.models import Protocol, Publication, StationReport
 from elections.services.publication import chain_problems
-from elections.simulation import apportion
 
 # Real commits: publication and aggregation run once each transaction commits, as in the demo.
 pytestmark = pytest.mark.usefixtures("transactional_db")

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from elections.reference import reference_election_load
+from elections.demo.reference import reference_election_load
 from elections.selectors import election_counts
 from stations.reference import load_dataset, reference_stations_load
 from stations.selectors import registry_counts

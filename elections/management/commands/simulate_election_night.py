@@ -3,10 +3,10 @@ import time
 from celery import current_app
 from django.core.management.base import BaseCommand, CommandError
 
+from elections.demo.simulation import Night
 from elections.models import Contest, ContestTally, Election
 from elections.services.aggregation import contests_needing_aggregation
 from elections.services.publication import unpublished_protocols
-from elections.simulation import Night
 
 CATCH_UP_SECONDS = 600  # how long to wait for the workers to publish and aggregate the rest
 
