@@ -52,9 +52,13 @@ def frozen_ballot(contest: Contest) -> FrozenBallot:
     return ballot
 
 
-def election_under_way() -> Election | None:
-    """The latest election whose day has begun: what the day's pages show by default."""
-    return Election.objects.exclude(status=Election.Status.SETUP).order_by("-date", "-pk").first()
+def election_under_way(code: str | None = None) -> Election | None:
+    """The election the day's pages, the dashboard and the results show: the one named by
+    ``code``, else the latest whose day has begun; never one still in setup."""
+    begun = Election.objects.exclude(status=Election.Status.SETUP)
+    if code:
+        return begun.filter(code=code).first()
+    return begun.order_by("-date", "-pk").first()
 
 
 def election_counts(election: Election) -> dict[str, int]:

@@ -25,9 +25,7 @@ from stations.zones import ASTANA
 
 def current_election(request: HttpRequest) -> Election | None:
     """The election named in ``?election=``, else the latest one past setup."""
-    if code := request.GET.get("election"):
-        return Election.objects.exclude(status=Election.Status.SETUP).filter(code=code).first()
-    return election_under_way()
+    return election_under_way(request.GET.get("election"))
 
 
 @admin.register(StationReport)

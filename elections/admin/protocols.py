@@ -13,8 +13,8 @@ from common.admin import WorkflowAdmin
 from common.errors import ApplicationError
 from elections import access
 from elections.forms import CorrectionForm, DecisionForm, ProtocolEntryForm, StationPickForm
-from elections.models import PROTOCOL_LINES, Contest, Election, Protocol
-from elections.selectors import contests_for_entry, protocol_progress
+from elections.models import PROTOCOL_LINES, Contest, Protocol
+from elections.selectors import contests_for_entry, election_under_way, protocol_progress
 from elections.services import protocols as services
 from stations.models import Station
 
@@ -241,7 +241,7 @@ class ProtocolAdmin(WorkflowAdmin):
 
     def progress_view(self, request: HttpRequest) -> HttpResponse:
         """Protocols expected, received, accepted and held, per region and contest kind."""
-        election = Election.objects.order_by("-date").first()
+        election = election_under_way(request.GET.get("election"))
         stations = access.stations_in_scope(request.user)
         rows = protocol_progress(election, stations) if election else []
         context = self._context(request, _("Protocols outstanding"), election=election, rows=rows)

@@ -31,7 +31,7 @@ Level = results.Level
 
 
 def _election(code: str) -> Election:
-    election = Election.objects.exclude(status=Election.Status.SETUP).filter(code=code).first()
+    election = election_under_way(code)
     if election is None:
         raise Http404(_("No election %(code)s has results.") % {"code": code})
     return election
