@@ -3,8 +3,12 @@
 import csv
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO
+
+from django.core.management.base import CommandError
 
 from common.errors import NON_FIELD, ApplicationError
 
@@ -77,3 +81,15 @@ def csv_rows(
 
 def _twice(header: list[str]) -> set[str]:
     return {name for name, count in Counter(header).items() if count > 1}
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[tuple[IO[bytes], int]]:
+    """A file a command was given, and its size; a file that cannot be read is the command's
+    error, naming it and why."""
+    try:
+        source, size = path.open("rb"), path.stat().st_size
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror}") from exc
+    with source:
+        yield source, size

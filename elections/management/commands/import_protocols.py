@@ -3,6 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from common.csv_reading import opened
 from elections.models import Election
 from elections.services.protocol_import import (
     COLUMNS,
@@ -38,11 +39,7 @@ class Command(BaseCommand):
         chosen = elections.order_by("-date").first()
         if chosen is None:
             raise CommandError(f"--election: no election {election or 'being counted'}")
-        try:
-            source, size = file.open("rb"), file.stat().st_size
-        except OSError as exc:
-            raise CommandError(f"cannot read {file}: {exc.strerror}") from exc
-        with source:
+        with opened(file) as (source, size):
             try:
                 report = protocols_import(
                     rows=read_protocol_csv(decode_upload(source, size)),

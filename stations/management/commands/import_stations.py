@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from common.csv_reading import opened
 from stations.importing import (
     COLUMNS,
     REQUIRED_COLUMNS,
@@ -25,11 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check and report, save nothing")
 
     def handle(self, *args, file: Path, dry_run: bool, **options) -> None:
-        try:
-            source, size = file.open("rb"), file.stat().st_size
-        except OSError as exc:
-            raise CommandError(f"cannot read {file}: {exc.strerror}") from exc
-        with source:
+        with opened(file) as (source, size):
             try:
                 report = stations_import(
                     rows=read_station_csv(decode_upload(source, size)),
