@@ -44,7 +44,7 @@ def _may_read(user, path: str) -> tuple[bool, bool]:
     """(may this user read it, is it public)."""
     from elections import access
     from elections.models import Protocol
-    from observers.models import NotePhoto
+    from observers.models import NotePhoto, Organisation
     from observers.selectors import notes_of_own_circle
 
     folder = PurePosixPath(path).parts[0]
@@ -69,7 +69,10 @@ def _may_read(user, path: str) -> tuple[bool, bool]:
     if path.startswith("observers/photos/"):
         return _staff_may(user, "observers.view_accreditation"), False
     if path.startswith("observers/charters/"):
-        return _staff_may(user, "observers.view_organisation"), False
+        # Only the commission that keeps the organisation's register reads its papers.
+        organisation = Organisation.objects.filter(charter_extract=path).first()
+        keeps = organisation is not None and access.commission_for(user, organisation.region)
+        return _staff_may(user, "observers.view_organisation") and keeps, False
     return False, False
 
 

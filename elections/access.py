@@ -96,6 +96,20 @@ def commission_for(user: AbstractBaseUser | AnonymousUser, region: Region | None
     )
 
 
+def regions_kept_by(user: AbstractBaseUser | AnonymousUser) -> set[int] | None:
+    """The regions whose registers (organisations and their papers) the user's commission
+    keeps; None for the CEC, which keeps every one, nationwide organisations included."""
+    if is_cec(user):
+        return None
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Assignment.objects.filter(
+            user=user, role=Role.TERRITORIAL, district__isnull=True, station__isnull=True
+        ).values_list("region_id", flat=True)
+    )
+
+
 def is_cec(user: AbstractBaseUser | AnonymousUser) -> bool:
     """The Central Election Commission (or a superuser): every area, every register."""
     return commission_for(user, None)

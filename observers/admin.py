@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin import WorkflowAdmin
 from common.errors import ApplicationError, error_lines
+from elections import access
 from observers import services
 from observers.models import Accreditation, AccreditationEvent, Note, Organisation, Visit
 from observers.views import badge_qr
@@ -156,6 +157,12 @@ class OrganisationAdmin(ServiceAdmin):
     inlines = [EventInline]
     filter_horizontal = ["coordinators"]
     readonly_fields = ["status", "decided_at", "valid_until", "decision_reason"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
+        """A territorial commission sees the registers it keeps: its region's organisations."""
+        kept = access.regions_kept_by(request.user)
+        organisations = super().get_queryset(request)
+        return organisations if kept is None else organisations.filter(region_id__in=kept)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

@@ -75,7 +75,14 @@ def organisation_register(
     user: AbstractBaseUser | None = None,
 ) -> Organisation:
     """Register an organisation. A domestic one or a media outlet waits for its own decision;
-    international organisations, foreign states and parties need none."""
+    international organisations, foreign states and parties need none. A commission registers
+    only what it keeps: a territorial one its region's, the CEC any (``user=None``: a loader)."""
+    if user is not None and not access.commission_for(user, region):
+        refuse(
+            "region",
+            "your commission registers organisations of its own region; a nationwide one, or "
+            "another region's, is registered by the commission that keeps it",
+        )
     for field, value in (("name", name), ("country", country), ("contact", contact)):
         if not value.strip():
             refuse(field, "required", error=Refused)
