@@ -22,10 +22,23 @@ cookie:
   and whatever cookie it sets (a CSRF token) is dropped, so no reader is handed another's.
 Staff and observers who are signed in (a live session or a known token) see the live site; a
 session cookie or token that is not one is read as anonymous.
+
+When the database cannot be reached (down, restarting, refusing connections), a public answer
+that is not in the cache for the current version is the *last good* one: each answer built is
+also kept, for LAST_GOOD_SECONDS, under its page alone, and is handed out marked stale
+(`Warning: 110`, `X-Saylau-Stale`) with the ETag and Last-Modified of the version it was built
+for. A page never built before is a 503 with Retry-After, never a 500. The snapshot files under
+/media/results/ are public and the same for everyone, so they reach their view as anonymous:
+serving them reads no session, no user and no row.
+
+Public answers are built inside `replica.public_reads()`: with DATABASE_REPLICA_URL their
+queries go to the replica (common/replica.py), once it has replayed the last change; if the
+replica fails, the answer is built again on the primary.
 """
 
 import functools
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from http.cookies import SimpleCookie
@@ -34,11 +47,21 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
+from django.db import InterfaceError, OperationalError
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    JsonResponse,
+    QueryDict,
+)
+from django.template.loader import render_to_string
 from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import NotAcceptable
@@ -46,16 +69,35 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from common import replica
+
 PUBLIC_PREFIXES = ("/results/", "/api/v1/results/", "/api/v1/station-results/", "/api/v1/chain/")
+# Files that are the same for every reader (config/media.py): no session or user is looked up.
+PUBLIC_FILES = "/media/results/"
 # The query parameters each public page (not the API) reads, by URL name; any other is dropped.
 PAGE_QUERY = {"results:chain": ("after",)}
 VERSION_KEY = "results-version:2"  # (changes, since): the number moves with the format
 CHANGED_KEY = "results-changed"
+CHANGED_POSITION_KEY = "results-changed-at"  # the primary's log position after the last change
 CACHED_SECONDS = 3600
+# How long the last good answer of each page is kept for readers while the database is down.
+LAST_GOOD_SECONDS = 7 * 24 * 3600
+# What a client is told to wait before asking again when the database is down.
+RETRY_AFTER_SECONDS = 30
+# Once a public answer could not be built, none is tried for this long: the cache answers.
+UNREACHABLE_KEY = "results-database-unreachable"
+UNREACHABLE_PAUSE_SECONDS = 2
+# The database cannot be reached: refused, dropped, shutting down or starting up.
+UNREACHABLE = (OperationalError, InterfaceError)
+
+logger = logging.getLogger(__name__)
 
 
 def results_changed() -> None:
     """Call after a publication or an aggregation commits: every cached answer is outdated."""
+    if replica.configured():
+        # Noted before the count moves: a reader who sees the new count sees this position.
+        cache.set(CHANGED_POSITION_KEY, replica.primary_position(), timeout=None)
     if not cache.add(CHANGED_KEY, 1, timeout=None):
         cache.incr(CHANGED_KEY)
 
@@ -86,6 +128,9 @@ class PublicCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(PUBLIC_FILES):
+            _as_anonymous(request)
+            return self.get_response(request)
         if not self._public(request) or _signed_in(request):
             return self.get_response(request)
         representation = _make_canonical(request)
@@ -93,9 +138,8 @@ class PublicCacheMiddleware:
             return self.get_response(request)
         version = results_version()
         language = translation.get_language_from_request(request)
-        identity = "|".join(
+        page = "|".join(
             (
-                f"{version[0]}|{version[1]}",
                 language,
                 representation,
                 request.get_host(),
@@ -103,24 +147,52 @@ class PublicCacheMiddleware:
                 request.META["QUERY_STRING"],
             )
         )
-        key = "public:" + hashlib.sha256(identity.encode()).hexdigest()
+        key = _key("public:", f"{version[0]}|{version[1]}|{page}")
         etag = f'"{key[-24:]}"'
         if request.META.get("HTTP_IF_NONE_MATCH") == etag:
             response = HttpResponseNotModified()
         else:
             response = cache.get(key)
             if response is None:
-                response = self.get_response(request)
+                # Just found unreachable: wait a moment before trying again (a connection that
+                # times out would hold every worker), and hand out the last good answers.
+                response = None if cache.get(UNREACHABLE_KEY) else self._build(request)
+                if response is None or getattr(response, "database_unreachable", False):
+                    if response is not None and cache.add(
+                        UNREACHABLE_KEY, True, UNREACHABLE_PAUSE_SECONDS
+                    ):
+                        logger.warning("database unreachable: public answers from the cache")
+                    return _last_good(request, _key("public-last:", page))
                 # One reader's cookie (a CSRF token made for this page) is nobody else's.
                 response.cookies = SimpleCookie()
-                if response.status_code == 200 and not response.streaming:
-                    cache.set(key, response, CACHED_SECONDS)
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(version[1])
-        # Browsers and proxies ask again each time (a 304 costs almost nothing): the language
-        # comes from a cookie, and a reader who switches it must not get the cached other one.
-        response["Cache-Control"] = "public, no-cache"
-        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+                if not response.streaming and response.status_code in (200, 301, 302):
+                    if response.status_code == 200:
+                        cache.set(key, response, CACHED_SECONDS)
+                    last_good = (response, version[1], etag)
+                    cache.set(_key("public-last:", page), last_good, LAST_GOOD_SECONDS)
+        return _public_headers(response, etag, version[1])
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A public answer the database cannot build now: marked, for __call__ to replace."""
+        if not isinstance(exception, UNREACHABLE) or not getattr(request, "_public_read", False):
+            return None
+        response = HttpResponse(status=503)
+        response.database_unreachable = True
+        return response
+
+    def _build(self, request: HttpRequest) -> HttpResponse:
+        """The view's answer, read on the replica when it is in step, else on the primary."""
+        request._public_read = True
+        on_replica = replica.configured() and replica.replica_has_replayed(
+            cache.get(CHANGED_POSITION_KEY)
+        )
+        with replica.public_reads(on_replica):
+            response = self.get_response(request)
+        if on_replica and getattr(response, "database_unreachable", False):
+            with replica.public_reads(on_replica=False):
+                response = self.get_response(request)  # the replica failed: the primary may not
+        elif on_replica and response.streaming:
+            response.streaming_content = replica.streamed_on_replica(response.streaming_content)
         return response
 
     @staticmethod
@@ -128,15 +200,71 @@ class PublicCacheMiddleware:
         return request.method in ("GET", "HEAD") and request.path.startswith(PUBLIC_PREFIXES)
 
 
+def _key(prefix: str, identity: str) -> str:
+    return prefix + hashlib.sha256(identity.encode()).hexdigest()
+
+
+def _public_headers(response: HttpResponse, etag: str, since: float) -> HttpResponse:
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(since)
+    # Browsers and proxies ask again each time (a 304 costs almost nothing): the language
+    # comes from a cookie, and a reader who switches it must not get the cached other one.
+    response["Cache-Control"] = "public, no-cache"
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
+def _last_good(request: HttpRequest, key: str) -> HttpResponse:
+    """The database is unreachable: the page's last good answer, marked stale, or a 503."""
+    found = cache.get(key)
+    if found is None:
+        return _unavailable(request)
+    response, since, etag = found
+    if request.META.get("HTTP_IF_NONE_MATCH") == etag:
+        response = HttpResponseNotModified()
+    response["Warning"] = '110 - "Response is Stale"'
+    response["X-Saylau-Stale"] = "database unavailable"
+    return _public_headers(response, etag, since)
+
+
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    """Nothing kept for this page and no database to build it: try again shortly."""
+    message = _("The results cannot be read just now. Please try again in a minute.")
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=503)
+    else:
+        html = render_to_string("unavailable.html", {"message": message}, request=request)
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _as_anonymous(request: HttpRequest) -> None:
+    """Drop what would make Django look the reader up: a public file is everyone's."""
+    request.COOKIES = {
+        name: value
+        for name, value in request.COOKIES.items()
+        if name == settings.LANGUAGE_COOKIE_NAME
+    }
+    request.META.pop("HTTP_AUTHORIZATION", None)
+
+
 def _signed_in(request: HttpRequest) -> bool:
-    """A live session of someone signed in, or a token that exists (expired ones are told so)."""
-    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-    if session_key:
-        store = import_module(settings.SESSION_ENGINE).SessionStore
-        if SESSION_KEY in store(session_key):
-            return True
-    scheme, _, key = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-    return scheme.lower() == "token" and Token.objects.filter(key=key.strip()).exists()
+    """A live session of someone signed in, or a token that exists (expired ones are told so).
+
+    With the database unreachable nobody can be told apart: everyone reads the public answers.
+    """
+    try:
+        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if session_key:
+            store = import_module(settings.SESSION_ENGINE).SessionStore
+            if SESSION_KEY in store(session_key):
+                return True
+        scheme, _blank, key = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        return scheme.lower() == "token" and Token.objects.filter(key=key.strip()).exists()
+    except UNREACHABLE:
+        return False
 
 
 def _make_canonical(request: HttpRequest) -> str | None:

@@ -113,6 +113,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# A streaming replica (a hot standby of the primary) for the public reads: the anonymous results
+# pages and results API read there, every write and every other read goes to the primary
+# (common/replica.py). Set it on the web and worker processes alike: the workers note the
+# primary's log position after each change, so a page is never built from a replica behind it.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},  # a test suite reads its own test database there
+    }
+    DATABASE_ROUTERS = ["common.replica.PublicReadRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
