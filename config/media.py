@@ -1,6 +1,8 @@
 """Uploaded files, each served only to those who may see it.
 
-- `results/…`: the published snapshot files, public;
+- `results/…`: the published snapshot files, public, told by the path alone: no user, session or
+  row is read for them (the public cache's middleware hands them on as anonymous), so they are
+  served while the database is down;
 - `scans/…`: a protocol's scan, public once that version is published (its area's staff see
   it at once);
 - `observers/notes/…`: a note's photo, public once the note is; its observer and their
@@ -48,7 +50,7 @@ def _may_read(user, path: str) -> tuple[bool, bool]:
     from observers.selectors import notes_of_own_circle
 
     folder = PurePosixPath(path).parts[0]
-    if folder == PUBLIC_FOLDER:
+    if folder == PUBLIC_FOLDER:  # first: without the user (a lazy object still) or the database
         return True, True
     if folder == "scans":
         protocol = Protocol.objects.filter(scan=path).select_related("publication").first()
