@@ -77,19 +77,14 @@ class LiveSite:
         return json.loads(done.stdout.splitlines()[-1])
 
     def start(self) -> None:
+        """Launch gunicorn (the app loaded once, then forked); `serving()` waits for it."""
         command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ]
+            sys.executable, "-m", "gunicorn", "config.wsgi", "--preload", "--workers", "2",
+            "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
+        ]  # fmt: skip
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)
+
+    def serving(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             try:

@@ -25,8 +25,9 @@ def servers():
     try:
         standby.backup_of(primary)
         standby.start()
-        site.load_night()  # written to the primary, streamed to the standby
         site.start()
+        site.load_night()  # written to the primary, streamed to the standby
+        site.serving()
         yield site, primary, standby
     finally:
         site.stop()
@@ -36,6 +37,13 @@ def servers():
 
 def published(cluster) -> int:
     return cluster.query("SELECT count(*) FROM elections_publication")[0][0]
+
+
+def caught_up(primary, standby) -> None:
+    """Wait until the standby has replayed everything the primary had written so far."""
+    position = primary.query("SELECT pg_current_wal_lsn()")[0][0]
+    replayed = "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn"
+    wait_for(lambda: standby.query(replayed, (str(position),))[0][0])
 
 
 def results_reads(cluster, since: int) -> list[str]:
@@ -65,7 +73,8 @@ def test_public_pages_are_read_on_the_replica_and_writes_go_to_the_primary(serve
         "write in a public read": "default",
         "other read": "default",
     }
-    wait_for(lambda: published(standby) == 2)
+    caught_up(primary, standby)
+    assert published(standby) == 2
 
     marks = primary.log_size(), standby.log_size()
     page = site.get("/results/night/")
@@ -93,7 +102,8 @@ def test_public_pages_are_read_on_the_replica_and_writes_go_to_the_primary(serve
 
     # Replayed, the replica answers again, the new station's record included.
     standby.query("SELECT pg_wal_replay_resume()")
-    wait_for(lambda: published(standby) == 3)
+    caught_up(primary, standby)
+    assert published(standby) == 3
     sha256 = primary.query(
         "SELECT p.sha256 FROM elections_publication p JOIN elections_protocol r"
         " ON r.id = p.protocol_id JOIN stations_station s ON s.id = r.station_id"

@@ -22,8 +22,9 @@ def site():
     cluster = migrated_cluster("outage")
     site = LiveSite(cluster.url())
     try:
-        site.load_night()
         site.start()
+        site.load_night()
+        site.serving()
         site.cluster = cluster
         yield site
     finally:
