@@ -26,11 +26,15 @@ def key(task: str, *args: int) -> str:
     return ":".join(["queued", task, *map(str, args)])
 
 
-def once(task: str, *args: int) -> None:
-    """Send ``task`` with ``args`` unless a run of it is already queued. Call after a commit."""
+def once(task: str, *args: int, countdown: float = 0) -> None:
+    """Send ``task`` with ``args`` unless a run of it is already queued. Call after a commit.
+
+    With a ``countdown`` the run starts that many seconds later (at once when tasks run in the
+    process), so changes in the meantime ride along: at most one run per countdown.
+    """
     try:
-        if cache.add(key(task, *args), 1, timeout=QUEUED_SECONDS):
-            _send(task, args)
+        if cache.add(key(task, *args), 1, timeout=QUEUED_SECONDS + countdown):
+            _send(task, args, countdown)
     except Exception:  # noqa: BLE001 - the change is saved; the sweep queues it later
         logger.warning("could not queue %s%s", task, args, exc_info=True)
 
@@ -45,10 +49,10 @@ def queued(task: str, *args: int) -> bool:
     return bool(cache.get(key(task, *args)))
 
 
-def _send(task: str, args: tuple[int, ...]) -> None:
+def _send(task: str, args: tuple[int, ...], countdown: float) -> None:
     app = current_app
     if not app.conf.task_always_eager:
-        app.send_task(task, args=args)
+        app.send_task(task, args=args, countdown=countdown or None)
         return
     if task not in app.tasks:
         app.autodiscover_tasks(force=True)  # each app's tasks module, as a worker imports them

@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from elections.models import (
     BallotLine,
@@ -11,6 +11,7 @@ from elections.models import (
     ContestTally,
     Election,
     Protocol,
+    Publication,
 )
 from elections.seats import (
     ListSeats,
@@ -29,6 +30,15 @@ class FrozenBallot:
 
 
 _frozen: dict[tuple[int, str], FrozenBallot] = {}
+
+
+def replaced_in_the_log(protocol: str = "pk") -> Exists:
+    """Whether a published version replaces the protocol at ``protocol`` (an outer reference).
+
+    A record stands in the log until a correction's record replaces it; what stands is what
+    the totals count (services.aggregation) and the public pages show (public.results).
+    """
+    return Exists(Publication.objects.filter(protocol__supersedes=OuterRef(protocol)))
 
 
 def frozen_ballot(contest: Contest) -> FrozenBallot:

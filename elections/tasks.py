@@ -16,7 +16,7 @@ from common import queue
 from elections.public.snapshots import contest_snapshot_write, station_snapshots_write
 from elections.services.aggregation import (
     AGGREGATE_CONTEST,
-    contest_aggregate,
+    contest_bring_up_to_date,
     contests_needing_aggregation,
     queue_aggregation,
 )
@@ -37,10 +37,11 @@ def queued_key(contest_id: int) -> str:
 
 @shared_task(name=AGGREGATE_CONTEST, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def aggregate_contest(contest_id: int) -> int:
-    """Rebuild a contest's tallies, then its snapshot files; returns the area rows written."""
-    # Cleared before the run: an acceptance during the run queues the next one.
+    """Recount a contest's station counts (or rebuild its tallies if they are behind the log),
+    then write its snapshot files; returns the area rows written."""
+    # Cleared before the run: a publication during the run queues the next one.
     queue.clear(AGGREGATE_CONTEST, contest_id)
-    rows = contest_aggregate(contest_id=contest_id)
+    rows = contest_bring_up_to_date(contest_id=contest_id)
     # After the tallies are committed, so the files never show totals that were rolled back;
     # skipped while another run is already queued (a burst still arriving): the last one writes.
     if not queue.queued(AGGREGATE_CONTEST, contest_id):
@@ -60,7 +61,7 @@ def publish_pending() -> int:
     while batch := protocols_publish():
         station_snapshots_write(publications=batch)  # after the records are committed
         for contest_id in sorted({publication.protocol.contest_id for publication in batch}):
-            queue_aggregation(contest_id)  # the totals count published versions only
+            queue_aggregation(contest_id)  # its station counts and files; the sums are in
         published += len(batch)
     return published
 

@@ -30,7 +30,12 @@ class ContestTally(ProtocolNumbers):
     # Votes of each ballot line, {"<ballot line id>": votes}: read whole with the tally, never
     # queried line by line, so one row per area instead of one per area and line.
     votes = models.JSONField(default=dict)
-    computed = models.DateTimeField(auto_now=True)
+    computed = models.DateTimeField(auto_now=True)  # last written, by any of the writers
+    # The last record of the log these sums include: a contest whose last record is later is
+    # behind, and the sweep rebuilds it (services.aggregation).
+    publications_up_to = models.PositiveBigIntegerField(default=0)
+    # When the station counts were last recounted from the protocols (they follow the workflow).
+    progress_counted = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["contest", "level", "region", "district"]

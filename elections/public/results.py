@@ -18,7 +18,12 @@ from elections.models import (
     Election,
     Publication,
 )
-from elections.selectors import ContestResult, contest_result, frozen_ballot
+from elections.selectors import (
+    ContestResult,
+    contest_result,
+    frozen_ballot,
+    replaced_in_the_log,
+)
 from stations.models import District, Region, Station
 
 Level = ContestTally.Level
@@ -197,9 +202,10 @@ def district_stations(contest: Contest, district_id: int) -> list[AreaResult]:
 
 
 def current_records(**filters) -> QuerySet[Publication]:
-    """Publications of the versions that stand now (a correction replaces the one before)."""
+    """The records that stand in the log: a correction's record replaces the one before it
+    from the moment it is published. The same versions as the totals count."""
     lookups = {f"protocol__{name}": value for name, value in filters.items()}
-    return Publication.objects.filter(protocol__is_active=True, **lookups)
+    return Publication.objects.filter(**lookups).exclude(replaced_in_the_log("protocol"))
 
 
 @dataclass

@@ -1,10 +1,22 @@
-"""Aggregation: a contest's totals per district, region and nation, by SQL GROUP BY.
+"""Aggregation: a contest's totals per district, region and nation.
 
-Only accepted, current protocols that are published count (publication queues the run), so the
-totals are the sums of records anyone can download; a protocol in review (warnings or
-quarantine flags), a mismatch, a returned one or a superseded version never does. A run
-rebuilds the contest's tallies from scratch in one transaction, holding the contest's row lock,
-so two runs at once queue one behind the other and both leave the same, right totals.
+What counts is the standing record of each station: a published version that no published
+version replaces. So the totals are the sums of records anyone can download, and a correction
+counts from the moment its record is in the log (until then the record it replaces still
+stands there). A protocol in review, a mismatch, a returned one or an unpublished acceptance
+never counts.
+
+Two ways to the same numbers, held equal by a property test:
+- **Incremental**, on election night: each publication batch adds its records' sums to the
+  tallies of the districts, regions and contests it touches, less the versions they replace, in
+  the publication's own transaction (`publications_tally`): one grouped query over the batch,
+  so the totals never trail the log.
+- **Rebuild**, from scratch by SQL GROUP BY (`contest_aggregate`, `election_aggregate`): the
+  sweep's repair for a contest whose tallies are behind its records, and `verify_results`'
+  recount.
+The station counts (expected, reporting, in quarantine) follow the workflow rather than the log;
+`contest_progress_count` recounts them cheaply, without the votes, when a contest's protocols
+changed. Every writer holds the contest's row lock, so writers of one contest take turns.
 """
 
 from collections.abc import Iterable, Iterator
@@ -12,8 +24,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from common import queue
 from common.events import log_event
@@ -28,6 +43,11 @@ from elections.models import (
     ProtocolVote,
     Publication,
 )
+from elections.selectors import replaced_in_the_log
+
+COUNTS = ("stations_expected", "stations_reporting", "stations_accepted", "stations_quarantined")
+PROGRESS = ("stations_expected", "stations_reporting", "stations_quarantined")  # the workflow's
+SUMS = (*PROTOCOL_LINES, "stations_accepted")  # the log's, besides the votes
 
 
 @dataclass
@@ -44,160 +64,281 @@ class AreaTotals:
     stations_accepted: int = 0
     stations_quarantined: int = 0
 
-    def add(self, other: "AreaTotals") -> None:
-        """Add a sub-area's totals to these."""
-        for name in (
-            "stations_expected",
-            "stations_reporting",
-            "stations_accepted",
-            "stations_quarantined",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+    def add(self, other: "AreaTotals", sign: int = 1) -> None:
+        """Add (or, with ``sign=-1``, subtract) a sub-area's totals to these."""
+        for name in COUNTS:
+            setattr(self, name, getattr(self, name) + sign * getattr(other, name))
         for name, value in other.numbers.items():
-            self.numbers[name] += value
+            self.numbers[name] += sign * value
         for line, count in other.votes.items():
-            self.votes[line] = self.votes.get(line, 0) + count
+            self.votes[line] = self.votes.get(line, 0) + sign * count
+
+
+def standing_records(**filters) -> QuerySet[Protocol]:
+    """The versions whose record stands in the log: published, and no published version
+    replaces them. What the totals count and the public pages show."""
+    return Protocol.objects.filter(publication__isnull=False, **filters).exclude(
+        replaced_in_the_log()
+    )
+
+
+class _Districts:
+    """District subtotals of some contests, rolled up into their regions' and contests' totals."""
+
+    BY = ["contest_id", "station__district_id", "station__region_id"]
+
+    def __init__(self) -> None:
+        self.areas: dict[int, dict[str, AreaTotals]] = {}
+        self.regions: dict[tuple[int, str], int] = {}  # (contest, district area) → region id
+
+    def district(self, row: dict, prefix: str = "") -> AreaTotals:
+        contest_id, district_id = row[f"{prefix}contest_id"], row[f"{prefix}station__district_id"]
+        name = f"district:{district_id}"
+        areas = self.areas.setdefault(contest_id, {})
+        if name not in areas:
+            areas[name] = AreaTotals(ContestTally.Level.DISTRICT, name, district_id)
+            self.regions[(contest_id, name)] = row[f"{prefix}station__region_id"]
+        return areas[name]
+
+    def sum_records(self, protocols: QuerySet[Protocol]) -> None:
+        """The numbers, votes and station count of these versions, per district."""
+        sums = {name: Sum(name) for name in PROTOCOL_LINES}
+        for row in _grouped(protocols, self.BY, n=Count("pk"), **sums):
+            target = self.district(row)
+            target.stations_accepted = row["n"]
+            target.numbers = {name: row[name] or 0 for name in PROTOCOL_LINES}
+        votes = ProtocolVote.objects.filter(protocol__in=protocols)
+        vote_by = [f"protocol__{name}" for name in self.BY] + ["ballot_line_id"]
+        for row in _grouped(votes, vote_by, v=Sum("votes")):
+            self.district(row, "protocol__").votes[row["ballot_line_id"]] = row["v"]
+
+    def count_progress(self, contest_ids: list[int]) -> None:
+        """How many stations each district expects, has heard from, and holds in quarantine."""
+        current = Protocol.objects.filter(contest_id__in=contest_ids, is_active=True)
+        expected = ContestStation.objects.filter(contest_id__in=contest_ids)
+        quarantined = Q(status=Protocol.Status.REVIEW) & ~Q(flags=[])
+        for row in _grouped(expected, self.BY, n=Count("pk")):
+            self.district(row).stations_expected = row["n"]
+        for row in _grouped(current, self.BY, n=Count("pk"), held=Count("pk", filter=quarantined)):
+            target = self.district(row)
+            target.stations_reporting, target.stations_quarantined = row["n"], row["held"]
+
+    def rolled_up(self) -> dict[int, dict[str, AreaTotals]]:
+        """Every area's totals: the districts', and their exact sums per region and contest."""
+        totals: dict[int, dict[str, AreaTotals]] = {}
+        for contest_id, areas in self.areas.items():
+            totals[contest_id] = dict(areas)
+            if not areas:
+                continue
+            nation = totals[contest_id]["nation"] = AreaTotals(
+                ContestTally.Level.NATION, "nation", None
+            )
+            for name, subtotal in areas.items():
+                region_id = self.regions[(contest_id, name)]
+                key = f"region:{region_id}"
+                region = totals[contest_id].setdefault(
+                    key, AreaTotals(ContestTally.Level.REGION, key, region_id)
+                )
+                region.add(subtotal)
+                nation.add(subtotal)
+        return totals
 
 
 def totals_for(contest_ids: Iterable[int]) -> dict[int, dict[str, AreaTotals]]:
-    """Compute every area's totals of these contests from their protocols, without writing.
+    """Compute every area's totals of these contests from scratch, without writing.
 
-    SQL sums the protocols per contest and district, in four GROUP BY queries whether for one
-    contest or a whole election; a region's and the contest's totals are then the exact sums of
-    their districts' subtotals (a few hundred rows, not tens of thousands of protocols).
+    SQL sums the standing records per contest and district, in four GROUP BY queries whether
+    for one contest or a whole election; a region's and the contest's totals are then the
+    exact sums of their districts' subtotals (a few hundred rows, not tens of thousands).
     """
     ids = list(contest_ids)
-    accepted = Protocol.objects.filter(
-        contest_id__in=ids,
-        is_active=True,
-        status=Protocol.Status.ACCEPTED,
-        publication__isnull=False,
-    )
-    current = Protocol.objects.filter(contest_id__in=ids, is_active=True)
-    expected = ContestStation.objects.filter(contest_id__in=ids)
-    votes = ProtocolVote.objects.filter(protocol__in=accepted)
-    districts: dict[int, dict[str, AreaTotals]] = {contest_id: {} for contest_id in ids}
-    regions: dict[tuple[int, str], int] = {}  # (contest, district area) → region id
-
-    def district(row: dict, prefix: str = "") -> AreaTotals:
-        contest_id, district_id = row[f"{prefix}contest_id"], row[f"{prefix}station__district_id"]
-        name = f"district:{district_id}"
-        if name not in districts[contest_id]:
-            districts[contest_id][name] = AreaTotals(ContestTally.Level.DISTRICT, name, district_id)
-            regions[(contest_id, name)] = row[f"{prefix}station__region_id"]
-        return districts[contest_id][name]
-
-    by = ["contest_id", "station__district_id", "station__region_id"]
-    quarantined = Q(status=Protocol.Status.REVIEW) & ~Q(flags=[])
-    for row in _grouped(expected, by, n=Count("pk")):
-        district(row).stations_expected = row["n"]
-    for row in _grouped(current, by, n=Count("pk"), held=Count("pk", filter=quarantined)):
-        target = district(row)
-        target.stations_reporting, target.stations_quarantined = row["n"], row["held"]
-    sums = {name: Sum(name) for name in PROTOCOL_LINES}
-    for row in _grouped(accepted, by, n=Count("pk"), **sums):
-        target = district(row)
-        target.stations_accepted = row["n"]
-        target.numbers = {name: row[name] or 0 for name in PROTOCOL_LINES}
-    vote_by = [f"protocol__{field}" for field in by] + ["ballot_line_id"]
-    for row in _grouped(votes, vote_by, v=Sum("votes")):
-        district(row, "protocol__").votes[row["ballot_line_id"]] = row["v"]
-
-    totals: dict[int, dict[str, AreaTotals]] = {}
-    for contest_id, areas in districts.items():
-        totals[contest_id] = dict(areas)
-        if not areas:
-            continue
-        nation = totals[contest_id]["nation"] = AreaTotals(
-            ContestTally.Level.NATION, "nation", None
-        )
-        for name, subtotal in areas.items():
-            region_id = regions[(contest_id, name)]
-            key = f"region:{region_id}"
-            region = totals[contest_id].setdefault(
-                key, AreaTotals(ContestTally.Level.REGION, key, region_id)
-            )
-            for total in (region, nation):
-                total.add(subtotal)
-    return totals
+    districts = _Districts()
+    for contest_id in ids:
+        districts.areas[contest_id] = {}
+    districts.count_progress(ids)
+    districts.sum_records(standing_records(contest_id__in=ids))
+    return districts.rolled_up()
 
 
 def _grouped(queryset: QuerySet, by: list[str], **aggregates) -> list[dict]:
     return list(queryset.values(*by).annotate(**aggregates).order_by())
 
 
-def _write(totals: dict[int, dict[str, AreaTotals]]) -> int:
-    """Replace the stored tallies of these contests with ``totals``."""
-    transaction.on_commit(results_changed)  # the public pages' cached answers are outdated
-    ContestTally.objects.filter(contest_id__in=list(totals)).delete()
-    rows = ContestTally.objects.bulk_create(
-        [
-            ContestTally(
-                contest_id=contest_id,
-                level=item.level,
-                area=item.area,
-                region_id=item.group_id if item.level == ContestTally.Level.REGION else None,
-                district_id=item.group_id if item.level == ContestTally.Level.DISTRICT else None,
-                stations_expected=item.stations_expected,
-                stations_reporting=item.stations_reporting,
-                stations_accepted=item.stations_accepted,
-                stations_quarantined=item.stations_quarantined,
-                votes={str(line): count for line, count in item.votes.items()},
-                **item.numbers,
-            )
-            for contest_id, areas in totals.items()
-            for item in areas.values()
-        ],
-        batch_size=2000,
+def _tally(contest_id: int, item: AreaTotals) -> ContestTally:
+    return ContestTally(
+        contest_id=contest_id,
+        level=item.level,
+        area=item.area,
+        region_id=item.group_id if item.level == ContestTally.Level.REGION else None,
+        district_id=item.group_id if item.level == ContestTally.Level.DISTRICT else None,
+        stations_expected=item.stations_expected,
+        stations_reporting=item.stations_reporting,
+        stations_accepted=item.stations_accepted,
+        stations_quarantined=item.stations_quarantined,
+        votes={str(line): count for line, count in item.votes.items()},
+        **item.numbers,
     )
-    log_event("totals.written", contests=sorted(totals), rows=len(rows))
+
+
+def _last_publications(contest_ids: list[int]) -> dict[int, int]:
+    """The sequence of each contest's last record in the log."""
+    rows = Publication.objects.filter(protocol__contest_id__in=contest_ids)
+    return dict(rows.values_list("protocol__contest_id").annotate(last=Max("sequence")).order_by())
+
+
+def _lock(contest_ids: Iterable[int]) -> list[int]:
+    """Lock the contests' rows, in id order as every writer does: writers take turns and no
+    two can deadlock."""
+    return list(
+        Contest.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(contest_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _rebuild(contest_ids: list[int]) -> int:
+    """Replace the stored tallies of these contests with a recount from scratch."""
+    transaction.on_commit(results_changed)  # the public pages' cached answers are outdated
+    totals, up_to = totals_for(contest_ids), _last_publications(contest_ids)
+    ContestTally.objects.filter(contest_id__in=contest_ids).delete()
+    rows, now = [], timezone.now()
+    for contest_id, areas in totals.items():
+        for item in areas.values():
+            row = _tally(contest_id, item)
+            row.publications_up_to, row.progress_counted = up_to.get(contest_id, 0), now
+            rows.append(row)
+    ContestTally.objects.bulk_create(rows, batch_size=2000)
+    log_event("totals.rebuilt", contests=sorted(totals), rows=len(rows))
     return len(rows)
 
 
 @transaction.atomic
 def contest_aggregate(*, contest_id: int) -> int:
-    """Rebuild one contest's tallies; returns how many area rows it wrote."""
-    # The row lock makes concurrent runs for one contest take turns.
-    Contest.objects.select_for_update(of=("self",)).only("pk").get(pk=contest_id)
-    return _write(totals_for([contest_id]))
+    """Rebuild one contest's tallies from scratch; returns how many area rows it wrote."""
+    return _rebuild(_lock([contest_id]))
 
 
 @transaction.atomic
 def election_aggregate(*, election: Election) -> int:
-    """Rebuild the tallies of every contest of an election at once (after a bulk import, say)."""
-    # Locked in id order, as every single-contest run locks one: no two runs can deadlock.
-    ids = list(
-        Contest.objects.select_for_update(of=("self",))
-        .filter(election=election)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    """Rebuild the tallies of every contest of an election at once (a repair, a recount)."""
+    return _rebuild(_lock(election.contests.values_list("pk", flat=True)))
+
+
+def publications_tally(publications: list[Publication]) -> int:
+    """Add a batch of just-published records to their contests' tallies, less the versions
+    they replace; called in the publication's transaction. Returns the area rows written.
+
+    The batch's sums come from one grouped query per sign, not from a recount of its contests,
+    so a batch costs the same early in the night as late. A replaced version was counted
+    before, earlier in the log or earlier in this batch (the log publishes in id order, and a
+    correction is younger than what it replaces), so subtracting it leaves each station's
+    standing record counted once.
+    """
+    protocols = [publication.protocol for publication in publications]
+    contest_ids = _lock({protocol.contest_id for protocol in protocols})
+    added, replaced = _Districts(), _Districts()
+    added.sum_records(Protocol.objects.filter(pk__in=[p.pk for p in protocols]))
+    replaced.sum_records(
+        Protocol.objects.filter(pk__in=[p.supersedes_id for p in protocols if p.supersedes_id])
     )
-    return _write(totals_for(ids))
+    changes = added.rolled_up()
+    for contest_id, areas in replaced.rolled_up().items():
+        for name, item in areas.items():
+            changes.setdefault(contest_id, {}).setdefault(
+                name, AreaTotals(item.level, name, item.group_id)
+            ).add(item, sign=-1)
+    up_to = max(publication.sequence for publication in publications)
+    stored = {
+        (row.contest_id, row.area): row
+        for row in ContestTally.objects.filter(
+            contest_id__in=contest_ids, area__in={name for a in changes.values() for name in a}
+        )
+    }
+    rows = []
+    for contest_id, areas in changes.items():
+        for name, change in areas.items():
+            row = stored.get((contest_id, name)) or _tally(
+                contest_id, AreaTotals(change.level, name, change.group_id)
+            )
+            row.stations_accepted += change.stations_accepted
+            for line, value in change.numbers.items():
+                setattr(row, line, (getattr(row, line) or 0) + value)
+            for line, count in change.votes.items():
+                row.votes[str(line)] = row.votes.get(str(line), 0) + count
+            row.publications_up_to = up_to
+            rows.append(row)
+    _upsert(rows, [*SUMS, "votes", "publications_up_to"])
+    return len(rows)
+
+
+def _upsert(rows: list[ContestTally], fields: list[str]) -> None:
+    """Write ``fields`` of these tally rows, inserting the rows an area does not have yet."""
+    transaction.on_commit(results_changed)  # the public pages' cached answers are outdated
+    ContestTally.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["contest", "area"],
+        update_fields=[*fields, "computed"],
+    )
+
+
+@transaction.atomic
+def contest_progress_count(*, contest_id: int) -> int:
+    """Recount a contest's station counts (expected, reporting, in quarantine) in every area,
+    leaving its sums as the log left them; returns the area rows written."""
+    contest_ids = _lock([contest_id])
+    districts = _Districts()
+    districts.count_progress(contest_ids)
+    rows, now = [], timezone.now()
+    for contest_id, areas in districts.rolled_up().items():
+        for item in areas.values():
+            row = _tally(contest_id, item)
+            row.progress_counted = now
+            rows.append(row)
+    _upsert(rows, [*PROGRESS, "progress_counted"])
+    log_event("totals.stations_counted", contests=contest_ids, rows=len(rows))
+    return len(rows)
+
+
+@transaction.atomic
+def contest_bring_up_to_date(*, contest_id: int) -> int:
+    """What the aggregation task does: recount the station counts, or rebuild the contest if
+    its tallies are behind its records in the log (a repair: the log's own transaction keeps
+    them current). Returns the area rows written."""
+    _lock([contest_id])
+    counted = ContestTally.objects.filter(contest_id=contest_id, area="nation")
+    counted_up_to = counted.values_list("publications_up_to", flat=True).first() or 0
+    if _last_publications([contest_id]).get(contest_id, 0) > counted_up_to:
+        return contest_aggregate(contest_id=contest_id)
+    return contest_progress_count(contest_id=contest_id)
 
 
 def contests_needing_aggregation() -> QuerySet[Contest]:
-    """Contests with a protocol changed or published after their last tally: what a lost task
-    left undone."""
-    last_tally = Max("tallies__computed")
+    """Contests whose tallies are behind their records, or whose station counts are older than
+    a protocol's last change: what a lost task left undone."""
     changed = (
         Protocol.objects.filter(contest=OuterRef("pk")).order_by("-updated").values("updated")[:1]
     )
-    published = (
+    last_record = (
         Publication.objects.filter(protocol__contest=OuterRef("pk"))
-        .order_by("-published")
-        .values("published")[:1]
+        .order_by("-sequence")
+        .values("sequence")[:1]
     )
+    tallies = ContestTally.objects.filter(contest=OuterRef("pk"), area="nation")
     return (
         Contest.objects.annotate(
-            last_tally=last_tally,
+            counted=Subquery(tallies.values("progress_counted")[:1]),
+            up_to=Subquery(tallies.values("publications_up_to")[:1]),
             last_change=Subquery(changed),
-            last_publication=Subquery(published),
+            last_record=Subquery(last_record),
         )
         .filter(last_change__isnull=False)
         .filter(
-            Q(last_tally__isnull=True)
-            | Q(last_change__gt=F("last_tally"))
-            | Q(last_publication__gt=F("last_tally"))
+            Q(counted__isnull=True)
+            | Q(last_change__gt=F("counted"))
+            | Q(last_record__gt=Coalesce(F("up_to"), 0))
         )
     )
 
@@ -266,8 +407,10 @@ def aggregations_deferred() -> Iterator[None]:
 
 
 def queue_aggregation(contest_id: int) -> None:
-    """After a commit: aggregate the contest soon, once for a whole burst of acceptances."""
+    """After a commit: bring the contest's station counts and snapshot files up to date soon,
+    at most once per PUBLIC_REFRESH_SECONDS, however many records arrive meanwhile (its sums
+    are current already: the publication's transaction adds them)."""
     if (deferred := _deferred.get()) is not None:
         deferred.add(contest_id)
         return
-    queue.once(AGGREGATE_CONTEST, contest_id)
+    queue.once(AGGREGATE_CONTEST, contest_id, countdown=settings.PUBLIC_REFRESH_SECONDS)

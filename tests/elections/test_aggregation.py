@@ -6,7 +6,12 @@ from django.core.management import CommandError, call_command
 
 from elections.models import ContestTally
 from elections.selectors import contest_result
-from elections.services.aggregation import contest_aggregate, contests_needing_aggregation
+from elections.services.aggregation import (
+    contest_aggregate,
+    contest_progress_count,
+    contests_needing_aggregation,
+    totals_differences,
+)
 from elections.services.protocols import (
     protocol_decide_correction,
     protocol_propose_correction,
@@ -186,11 +191,46 @@ def test_a_party_list_result_allocates_the_seats_from_the_totals(db):
     ]  # fmt: skip
 
 
-def test_the_sweep_finds_a_contest_published_after_its_last_tally(night):
+def test_a_record_is_in_the_totals_from_its_publication_without_any_task(night):
     night.accept(night.station)
     contest_aggregate(contest_id=night.contest.pk)  # before the publication: counts nothing
     assert not contests_needing_aggregation().exists()
 
-    protocols_publish()  # on_commit callbacks do not run here: its aggregation is "lost"
+    protocols_publish()  # on_commit callbacks do not run here: no task follows
 
+    assert votes(nation(night)) == [400, 150, 40] and nation(night).stations_accepted == 1
+    assert not contests_needing_aggregation().exists()
+
+
+def test_the_sweep_rebuilds_tallies_that_fell_behind_the_log(night):
+    night.accept(night.station)
+    protocols_publish()
+    # What no service does: sums rolled back behind the record they say they include.
+    ContestTally.objects.filter(contest=night.contest).update(
+        publications_up_to=0, l7_valid=0, votes={}
+    )
     assert list(contests_needing_aggregation()) == [night.contest]
+
+    sweep()
+
+    assert votes(nation(night)) == [400, 150, 40] and nation(night).l7_valid == 590
+    assert not contests_needing_aggregation().exists()
+
+
+def test_a_correction_counts_once_its_record_replaces_the_one_before(night):
+    original = night.accept(night.station)
+    protocols_publish()
+    correction = protocol_propose_correction(
+        protocol=original, user=night.supervisor, data=good_numbers(vote_1=390, vote_2=160),
+        reason="recount",
+    )  # fmt: skip
+    protocol_decide_correction(correction=correction, user=night.supervisor2, approve=True)
+
+    # Approved but not yet in the log: the published record still stands, and is counted.
+    assert votes(nation(night)) == [400, 150, 40]
+
+    protocols_publish()
+
+    assert votes(nation(night)) == [390, 160, 40] and nation(night).stations_accepted == 1
+    contest_progress_count(contest_id=night.contest.pk)  # the station counts: the task's part
+    assert totals_differences([night.contest]) == []

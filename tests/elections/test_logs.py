@@ -28,7 +28,9 @@ def test_a_protocols_path_to_publication_is_logged_step_by_step(
     assert steps[:2] == [
         ("protocol.status", "awaiting_second"), ("protocol.status", "accepted"),
     ]  # fmt: skip
-    assert ("publication.batch", None) in steps and ("totals.written", None) in steps
+    assert ("publication.batch", None) in steps and ("totals.stations_counted", None) in steps
+    batch = next(e for e in logged if e["event"] == "publication.batch")
+    assert batch["records"] == 1 and batch["tallies"] == 3  # its district, region and nation
     assert ("task.run", "elections.publish_pending") in steps
     accepted = logged[1]
     assert accepted["station"] == night.station.pk and accepted["user"] == night.cec2.username

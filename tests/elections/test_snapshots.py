@@ -72,7 +72,7 @@ def test_a_run_leaves_the_files_to_the_next_one_queued_during_it(night, media, m
         cache.set(queued_key(contest_id), 1)  # a publication during this run queued the next
         return 0
 
-    monkeypatch.setattr(tasks, "contest_aggregate", aggregate_while_another_is_queued)
+    monkeypatch.setattr(tasks, "contest_bring_up_to_date", aggregate_while_another_is_queued)
     tasks.aggregate_contest(night.contest.pk)
     assert not (media / "results" / "night" / night.contest.code / "current.json").exists()
 
