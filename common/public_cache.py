@@ -81,7 +81,7 @@ CHANGED_KEY = "results-changed"
 CHANGED_POSITION_KEY = "results-changed-at"  # the primary's log position after the last change
 CACHED_SECONDS = 3600
 # How long the last good answer of each page is kept for readers while the database is down.
-LAST_GOOD_SECONDS = 7 * 24 * 3600
+LAST_GOOD_SECONDS = 24 * 3600
 # What a client is told to wait before asking again when the database is down.
 RETRY_AFTER_SECONDS = 30
 # Once a public answer could not be built, none is tried for this long: the cache answers.
