@@ -10,4 +10,5 @@ RUN SECRET_KEY=build-only python manage.py collectstatic --no-input
 RUN useradd --system saylau && mkdir -p /app/var/media && chown -R saylau /app/var
 USER saylau
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+# gunicorn's settings (processes, threads, keep-alive) are config/gunicorn.py's: WEB_WORKERS, WEB_THREADS.
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]

@@ -31,6 +31,13 @@ for. A page never built before is a 503 with Retry-After, never a 500. The snaps
 /media/results/ are public and the same for everyone, so they reach their view as anonymous:
 serving them reads no session, no user and no row.
 
+A hit should cost little more than sending the bytes. Each web process keeps the answers it
+handed out last (LOCAL_ANSWERS, pickled as the cache holds them, so every reader is handed a
+fresh copy), the canonical form of the requests it saw last, and the results version for
+LOCAL_VERSION_SECONDS at most: a hit then makes no round trip to the cache. The version moves on
+that much earlier than PUBLIC_REFRESH_SECONDS, so a reader still sees a change at most
+PUBLIC_REFRESH_SECONDS late.
+
 Public answers are built inside `replica.public_reads()`: with DATABASE_REPLICA_URL their
 queries go to the replica (common/replica.py), once it has replayed the last change; if the
 replica fails, the answer is built again on the primary.
@@ -39,7 +46,10 @@ replica fails, the answer is built again on the primary.
 import functools
 import hashlib
 import logging
+import pickle
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from http.cookies import SimpleCookie
 from importlib import import_module
@@ -89,12 +99,56 @@ UNREACHABLE_KEY = "results-database-unreachable"
 UNREACHABLE_PAUSE_SECONDS = 2
 # The database cannot be reached: refused, dropped, shutting down or starting up.
 UNREACHABLE = (OperationalError, InterfaceError)
+# What each web process keeps of its own (see above): answers by key, canonical requests.
+LOCAL_ANSWERS = 256
+LOCAL_ANSWER_MAX_BYTES = 4 * 1024 * 1024  # a larger answer is read from the cache each time
+LOCAL_REQUESTS = 1024
+# At most this long, and a tenth of PUBLIC_REFRESH_SECONDS (so 0 when that is 0, in the tests).
+LOCAL_VERSION_SECONDS = 0.5
 
 logger = logging.getLogger(__name__)
 
 
+class _Recent:
+    """The last ``size`` values put, by key: a small thread-safe LRU for one web process."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.values, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.values.get(key)
+            if value is not None:
+                self.values.move_to_end(key)
+            return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.values[key] = value
+            self.values.move_to_end(key)
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+
+
+_answers = _Recent(LOCAL_ANSWERS)  # key -> the pickled answer
+_requests = _Recent(LOCAL_REQUESTS)  # (path, query, Accept) -> (representation, query) or ()
+_version_seen: tuple[float, tuple[int, float]] | None = None  # (when read, version)
+
+
+def _local_version_seconds() -> float:
+    return min(LOCAL_VERSION_SECONDS, settings.PUBLIC_REFRESH_SECONDS / 10)
+
+
 def results_changed() -> None:
     """Call after a publication or an aggregation commits: every cached answer is outdated."""
+    global _version_seen
+    _version_seen = None  # this process reads the version afresh, and forgets what it kept
+    _answers.clear()
+    _requests.clear()
     if replica.configured():
         # Noted before the count moves: a reader who sees the new count sees this position.
         cache.set(CHANGED_POSITION_KEY, replica.primary_position(), timeout=None)
@@ -108,17 +162,29 @@ def results_version() -> tuple[int, float]:
     The first reader after a change moves the version on, once the current one is
     PUBLIC_REFRESH_SECONDS old. Changes are counted rather than timed, so web processes whose
     clocks disagree still agree on whether something changed.
+
+    A process reuses the version it read for up to a tenth of PUBLIC_REFRESH_SECONDS (half a
+    second at most); the version moves on that much sooner, so the delay a reader sees is the
+    same.
     """
+    global _version_seen
+    now, local = time.time(), _local_version_seconds()
+    seen = _version_seen
+    if seen is not None and 0 <= now - seen[0] < local:
+        return seen[1]
     found = cache.get_many([VERSION_KEY, CHANGED_KEY])
-    changes, version, now = found.get(CHANGED_KEY, 0), found.get(VERSION_KEY), time.time()
+    changes, version = found.get(CHANGED_KEY, 0), found.get(VERSION_KEY)
+    refresh = settings.PUBLIC_REFRESH_SECONDS - local
     if (
         not isinstance(version, tuple | list)
         or len(version) != 2
-        or (version[0] != changes and not 0 <= now - version[1] < settings.PUBLIC_REFRESH_SECONDS)
+        or (version[0] != changes and not 0 <= now - version[1] < refresh)
     ):
         version = (changes, now)
         cache.set(VERSION_KEY, version, timeout=None)
-    return tuple(version)
+    version = tuple(version)
+    _version_seen = (now, version)
+    return version
 
 
 class PublicCacheMiddleware:
@@ -133,27 +199,26 @@ class PublicCacheMiddleware:
             return self.get_response(request)
         if not self._public(request) or _signed_in(request):
             return self.get_response(request)
-        representation = _make_canonical(request)
-        if representation is None:  # no such page, or no such format: a cheap refusal
+        canonical, rewritten = _canonical(request)
+        if canonical is None:  # no such page, or no such format: a cheap refusal
             return self.get_response(request)
+        representation, query = canonical
         version = results_version()
         language = translation.get_language_from_request(request)
-        page = "|".join(
-            (
-                language,
-                representation,
-                request.get_host(),
-                request.path,
-                request.META["QUERY_STRING"],
-            )
-        )
+        page = "|".join((language, representation, request.get_host(), request.path, query))
         key = _key("public:", f"{version[0]}|{version[1]}|{page}")
         etag = f'"{key[-24:]}"'
         if request.META.get("HTTP_IF_NONE_MATCH") == etag:
             response = HttpResponseNotModified()
+        elif (kept := _answers.get(key)) is not None:
+            response = pickle.loads(kept)  # this process's own pickle of its answer
         else:
             response = cache.get(key)
-            if response is None:
+            if response is not None:
+                _keep(key, response)
+            else:
+                if not rewritten:
+                    _make_canonical(request)  # the view sees only what the answer depends on
                 # Just found unreachable: wait a moment before trying again (a connection that
                 # times out would hold every worker), and hand out the last good answers.
                 response = None if cache.get(UNREACHABLE_KEY) else self._build(request)
@@ -168,6 +233,7 @@ class PublicCacheMiddleware:
                 if not response.streaming and response.status_code in (200, 301, 302):
                     if response.status_code == 200:
                         cache.set(key, response, CACHED_SECONDS)
+                        _keep(key, response)
                     last_good = (response, version[1], etag)
                     cache.set(_key("public-last:", page), last_good, LAST_GOOD_SECONDS)
         return _public_headers(response, etag, version[1])
@@ -198,6 +264,34 @@ class PublicCacheMiddleware:
     @staticmethod
     def _public(request: HttpRequest) -> bool:
         return request.method in ("GET", "HEAD") and request.path.startswith(PUBLIC_PREFIXES)
+
+
+def _keep(key: str, response: HttpResponse) -> None:
+    """Keep an answer in this process, as the cache holds it (before the headers of the hour)."""
+    kept = pickle.dumps(response, pickle.HIGHEST_PROTOCOL)
+    if len(kept) <= LOCAL_ANSWER_MAX_BYTES:
+        _answers.put(key, kept)
+
+
+def _canonical(request: HttpRequest) -> tuple[tuple[str, str] | None, bool]:
+    """((representation, canonical query), whether the request was rewritten to it just now).
+
+    Both depend on the path, the query and the Accept header alone, so each process remembers
+    them for the requests it saw last; the request itself is rewritten only when the answer has
+    to be built (a hit is not handed on).
+    """
+    seen = (
+        request.path_info,
+        request.META.get("QUERY_STRING", ""),
+        request.META.get("HTTP_ACCEPT"),
+    )
+    found = _requests.get(seen)
+    if found is not None:
+        return found or None, False
+    representation = _make_canonical(request)
+    canonical = (representation, request.META["QUERY_STRING"]) if representation else None
+    _requests.put(seen, canonical or ())
+    return canonical, True
 
 
 def _key(prefix: str, identity: str) -> str:

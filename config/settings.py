@@ -58,7 +58,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before the cache, so that cached answers carry the policy too.
-    "csp.middleware.CSPMiddleware",
+    "common.middleware.ContentSecurityPolicy",  # django-csp's, the policy built once
     # Before anything looks a request up: a NUL in the path (404), query or form (400).
     "common.middleware.RefuseNulCharacters",
     # Early, so that a cached public answer skips the rest; after the HTTPS redirect.

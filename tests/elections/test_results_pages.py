@@ -205,6 +205,43 @@ def test_while_results_keep_changing_a_page_is_rebuilt_at_most_every_few_seconds
     assert later.json()["results"][0]["stations_published"] == 2
 
 
+def test_a_change_another_web_process_counts_is_seen_within_the_refresh_interval(night, settings):
+    """Each process reuses the results version it read for a moment: never past the interval."""
+    from django.core.cache import cache
+
+    from common.public_cache import CHANGED_KEY
+
+    settings.PUBLIC_REFRESH_SECONDS = 5
+    url = "/api/v1/results/?level=nation"
+    start = time.time()
+    night.accept(night.station)
+    publish(night)
+    with time_machine.travel(start + 10, tick=False):
+        first = Client().get(url)
+        cache.incr(CHANGED_KEY)  # another process's publication: this one's copies stay
+    with time_machine.travel(start + 10.2, tick=False):
+        soon = Client().get(url)
+    with time_machine.travel(start + 15, tick=False):
+        later = Client().get(url)  # 5 s after the change: a new version
+
+    assert soon["ETag"] == first["ETag"]
+    assert later["ETag"] != first["ETag"]
+
+
+def test_each_language_is_handed_its_own_cached_copy(counted):
+    english, russian = Client(), Client()
+    russian.cookies["django_language"] = "ru"
+
+    pages = [c.get("/results/night/") for c in (english, russian, english, russian)]
+
+    assert all(page.status_code == 200 for page in pages)
+    assert [page["Content-Language"] for page in pages] == ["en", "ru", "en", "ru"]
+    assert '<html lang="ru">' in pages[3].content.decode()
+    assert '<html lang="en">' in pages[2].content.decode()
+    assert pages[2]["ETag"] == pages[0]["ETag"] != pages[1]["ETag"] == pages[3]["ETag"]
+    assert "default-src 'self'" in pages[3]["Content-Security-Policy"]
+
+
 def test_staff_with_a_session_always_see_the_live_page(counted):
     from tests.clients import client_for
 
