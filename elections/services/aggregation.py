@@ -100,22 +100,30 @@ class _Districts:
             self.regions[(contest_id, name)] = row[f"{prefix}station__region_id"]
         return areas[name]
 
-    def sum_records(self, protocols: QuerySet[Protocol]) -> None:
-        """The numbers, votes and station count of these versions, per district."""
+    def sum_records(self, *, standing: bool, **lookups) -> None:
+        """The numbers, votes and station count per district of the protocols these lookups
+        find; of their standing records only, if ``standing``."""
+        protocols = Protocol.objects.filter(**lookups)
+        # The votes joined to their protocols directly, not through an IN (subquery).
+        votes = ProtocolVote.objects.filter(**{f"protocol__{k}": v for k, v in lookups.items()})
+        if standing:
+            protocols = standing_records(**lookups)
+            votes = votes.filter(protocol__publication__isnull=False).exclude(
+                replaced_in_the_log("protocol")
+            )
         sums = {name: Sum(name) for name in PROTOCOL_LINES}
         for row in _grouped(protocols, self.BY, n=Count("pk"), **sums):
             target = self.district(row)
             target.stations_accepted = row["n"]
             target.numbers = {name: row[name] or 0 for name in PROTOCOL_LINES}
-        votes = ProtocolVote.objects.filter(protocol__in=protocols)
         vote_by = [f"protocol__{name}" for name in self.BY] + ["ballot_line_id"]
         for row in _grouped(votes, vote_by, v=Sum("votes")):
             self.district(row, "protocol__").votes[row["ballot_line_id"]] = row["v"]
 
-    def count_progress(self, contest_ids: list[int]) -> None:
+    def count_progress(self, **contests) -> None:
         """How many stations each district expects, has heard from, and holds in quarantine."""
-        current = Protocol.objects.filter(contest_id__in=contest_ids, is_active=True)
-        expected = ContestStation.objects.filter(contest_id__in=contest_ids)
+        current = Protocol.objects.filter(is_active=True, **contests)
+        expected = ContestStation.objects.filter(**contests)
         quarantined = Q(status=Protocol.Status.REVIEW) & ~Q(flags=[])
         for row in _grouped(expected, self.BY, n=Count("pk")):
             self.district(row).stations_expected = row["n"]
@@ -144,20 +152,30 @@ class _Districts:
         return totals
 
 
-def totals_for(contest_ids: Iterable[int]) -> dict[int, dict[str, AreaTotals]]:
+def totals_for(
+    contest_ids: Iterable[int], election: Election | None = None
+) -> dict[int, dict[str, AreaTotals]]:
     """Compute every area's totals of these contests from scratch, without writing.
 
     SQL sums the standing records per contest and district, in four GROUP BY queries whether
     for one contest or a whole election; a region's and the contest's totals are then the
     exact sums of their districts' subtotals (a few hundred rows, not tens of thousands).
+    With ``election``, the contests are all of its contests, found by a join rather than a
+    list of thousands of ids.
     """
     ids = list(contest_ids)
     districts = _Districts()
     for contest_id in ids:
         districts.areas[contest_id] = {}
-    districts.count_progress(ids)
-    districts.sum_records(standing_records(contest_id__in=ids))
+    contests = _contests(ids, election)
+    districts.count_progress(**contests)
+    districts.sum_records(standing=True, **contests)
     return districts.rolled_up()
+
+
+def _contests(ids: list[int], election: Election | None) -> dict:
+    """Lookups for these contests on a model with a ``contest``."""
+    return {"contest__election": election} if election else {"contest_id__in": ids}
 
 
 def _grouped(queryset: QuerySet, by: list[str], **aggregates) -> list[dict]:
@@ -186,6 +204,20 @@ def _last_publications(contest_ids: list[int]) -> dict[int, int]:
     return dict(rows.values_list("protocol__contest_id").annotate(last=Max("sequence")).order_by())
 
 
+def _last_record(contest: str) -> QuerySet[Publication]:
+    """The sequence of the last record of the contest at ``contest`` (an outer reference).
+
+    As a MAX over the contest's protocols rather than ORDER BY sequence LIMIT 1, which
+    Postgres may answer by walking the whole log backwards once per contest.
+    """
+    return (
+        Publication.objects.filter(protocol__contest=OuterRef(contest))
+        .values("protocol__contest")
+        .annotate(last=Max("sequence"))
+        .values("last")
+    )
+
+
 def _lock(contest_ids: Iterable[int]) -> list[int]:
     """Lock the contests' rows, in id order as every writer does: writers take turns and no
     two can deadlock."""
@@ -197,20 +229,27 @@ def _lock(contest_ids: Iterable[int]) -> list[int]:
     )
 
 
-def _rebuild(contest_ids: list[int]) -> int:
-    """Replace the stored tallies of these contests with a recount from scratch."""
-    transaction.on_commit(results_changed)  # the public pages' cached answers are outdated
-    totals, up_to = totals_for(contest_ids), _last_publications(contest_ids)
-    ContestTally.objects.filter(contest_id__in=contest_ids).delete()
-    rows, now = [], timezone.now()
-    for contest_id, areas in totals.items():
-        for item in areas.values():
-            row = _tally(contest_id, item)
-            row.publications_up_to, row.progress_counted = up_to.get(contest_id, 0), now
-            rows.append(row)
-    ContestTally.objects.bulk_create(rows, batch_size=2000)
-    log_event("totals.rebuilt", contests=sorted(totals), rows=len(rows))
-    return len(rows)
+def _rebuild(contest_ids: list[int], election: Election | None = None) -> int:
+    """Make the stored tallies of these contests a recount from scratch; returns the area rows
+    it had to write. Only rows that differ are written: rebuilding right totals (the sweep's
+    check after a lost task, a recount) writes nothing but the nation rows' markers."""
+    recount, stored = totals_for(contest_ids, election), stored_totals(contest_ids, election)
+    changed = [
+        _tally(contest_id, item)
+        for contest_id, areas in recount.items()
+        for name, item in areas.items()
+        if stored[contest_id].get(name) != item
+    ]
+    for contest_id, areas in stored.items():
+        if gone := set(areas) - set(recount[contest_id]):
+            ContestTally.objects.filter(contest_id=contest_id, area__in=gone).delete()
+    _upsert(changed, [*SUMS, *PROGRESS, "votes", "level", "region", "district"])
+    ContestTally.objects.filter(area="nation", **_contests(contest_ids, election)).update(
+        publications_up_to=Coalesce(Subquery(_last_record("contest")), 0),
+        progress_counted=timezone.now(),
+    )
+    log_event("totals.rebuilt", contests=contest_ids, rows=len(changed))
+    return len(changed)
 
 
 @transaction.atomic
@@ -222,7 +261,7 @@ def contest_aggregate(*, contest_id: int) -> int:
 @transaction.atomic
 def election_aggregate(*, election: Election) -> int:
     """Rebuild the tallies of every contest of an election at once (a repair, a recount)."""
-    return _rebuild(_lock(election.contests.values_list("pk", flat=True)))
+    return _rebuild(_lock(election.contests.values_list("pk", flat=True)), election)
 
 
 def publications_tally(publications: list[Publication]) -> int:
@@ -238,9 +277,9 @@ def publications_tally(publications: list[Publication]) -> int:
     protocols = [publication.protocol for publication in publications]
     contest_ids = _lock({protocol.contest_id for protocol in protocols})
     added, replaced = _Districts(), _Districts()
-    added.sum_records(Protocol.objects.filter(pk__in=[p.pk for p in protocols]))
+    added.sum_records(standing=False, pk__in=[p.pk for p in protocols])
     replaced.sum_records(
-        Protocol.objects.filter(pk__in=[p.supersedes_id for p in protocols if p.supersedes_id])
+        standing=False, pk__in=[p.supersedes_id for p in protocols if p.supersedes_id]
     )
     changes = added.rolled_up()
     for contest_id, areas in replaced.rolled_up().items():
@@ -290,7 +329,7 @@ def contest_progress_count(*, contest_id: int) -> int:
     leaving its sums as the log left them; returns the area rows written."""
     contest_ids = _lock([contest_id])
     districts = _Districts()
-    districts.count_progress(contest_ids)
+    districts.count_progress(contest_id__in=contest_ids)
     rows, now = [], timezone.now()
     for contest_id, areas in districts.rolled_up().items():
         for item in areas.values():
@@ -321,18 +360,13 @@ def contests_needing_aggregation() -> QuerySet[Contest]:
     changed = (
         Protocol.objects.filter(contest=OuterRef("pk")).order_by("-updated").values("updated")[:1]
     )
-    last_record = (
-        Publication.objects.filter(protocol__contest=OuterRef("pk"))
-        .order_by("-sequence")
-        .values("sequence")[:1]
-    )
     tallies = ContestTally.objects.filter(contest=OuterRef("pk"), area="nation")
     return (
         Contest.objects.annotate(
             counted=Subquery(tallies.values("progress_counted")[:1]),
             up_to=Subquery(tallies.values("publications_up_to")[:1]),
             last_change=Subquery(changed),
-            last_record=Subquery(last_record),
+            last_record=Subquery(_last_record("pk")),
         )
         .filter(last_change__isnull=False)
         .filter(
@@ -343,21 +377,21 @@ def contests_needing_aggregation() -> QuerySet[Contest]:
     )
 
 
-def stored_totals(contest_ids: Iterable[int]) -> dict[int, dict[str, AreaTotals]]:
-    """The tallies as stored, in the same shape as totals_for, for verification."""
+def stored_totals(
+    contest_ids: Iterable[int], election: Election | None = None
+) -> dict[int, dict[str, AreaTotals]]:
+    """The tallies as stored, in the same shape as totals_for, to compare with a recount."""
     stored: dict[int, dict[str, AreaTotals]] = {contest_id: {} for contest_id in contest_ids}
-    rows = ContestTally.objects.filter(contest_id__in=list(stored))
-    for row in rows:
-        stored[row.contest_id][row.area] = AreaTotals(
-            level=row.level,
-            area=row.area,
-            group_id=row.district_id or row.region_id,
-            numbers=row.numbers(),
-            votes={int(line): count for line, count in row.votes.items()},
-            stations_expected=row.stations_expected,
-            stations_reporting=row.stations_reporting,
-            stations_accepted=row.stations_accepted,
-            stations_quarantined=row.stations_quarantined,
+    tallies = ContestTally.objects.filter(**_contests(list(stored), election))
+    columns = ["contest_id", "level", "area", "district_id", "region_id", "votes", *SUMS, *PROGRESS]
+    for row in tallies.values(*columns):
+        stored[row["contest_id"]][row["area"]] = AreaTotals(
+            level=row["level"],
+            area=row["area"],
+            group_id=row["district_id"] or row["region_id"],
+            numbers={name: row[name] for name in PROTOCOL_LINES},
+            votes={int(line): count for line, count in row["votes"].items()},
+            **{name: row[name] for name in COUNTS},
         )
     return stored
 
