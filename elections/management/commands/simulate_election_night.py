@@ -2,7 +2,6 @@ import time
 
 from celery import current_app
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 
 from elections.demo.simulation import Night
 from elections.models import Contest, ContestTally, Election
@@ -35,8 +34,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jobs", type=int, default=1,
             help="stations worked on at once, each by its own database connection (default 1; "
-            "2–4 on PostgreSQL, where entries wait on the server; 1 on SQLite, whose writers "
-            "take turns)",
+            "2–4 on PostgreSQL, where entries wait on the server)",
         )  # fmt: skip
 
     def handle(self, *args, **options) -> None:
@@ -52,16 +50,11 @@ class Command(BaseCommand):
             )
         if election.status == Election.Status.CERTIFIED:
             raise CommandError(f"--election: {election} is certified; nothing to simulate")
-        jobs = options["jobs"]
-        if jobs > 1 and connection.vendor == "sqlite":
-            # One writer at a time: more threads would only wait on each other's transactions.
-            self.stderr.write("--jobs: SQLite writes one transaction at a time; using 1")
-            jobs = 1
         night = Night(
             election,
             seed=options["seed"],
             speed=options["speed"],
-            jobs=jobs,
+            jobs=options["jobs"],
             progress=self.stdout.write,
         )
         night.run_day()
