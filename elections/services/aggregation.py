@@ -103,11 +103,10 @@ class _Districts:
     def sum_records(self, *, standing: bool, **lookups) -> None:
         """The numbers, votes and station count per district of the protocols these lookups
         find; of their standing records only, if ``standing``."""
-        protocols = Protocol.objects.filter(**lookups)
+        protocols = standing_records(**lookups) if standing else Protocol.objects.filter(**lookups)
         # The votes joined to their protocols directly, not through an IN (subquery).
         votes = ProtocolVote.objects.filter(**{f"protocol__{k}": v for k, v in lookups.items()})
         if standing:
-            protocols = standing_records(**lookups)
             votes = votes.filter(protocol__publication__isnull=False).exclude(
                 replaced_in_the_log("protocol")
             )
@@ -196,12 +195,6 @@ def _tally(contest_id: int, item: AreaTotals) -> ContestTally:
         votes={str(line): count for line, count in item.votes.items()},
         **item.numbers,
     )
-
-
-def _last_publications(contest_ids: list[int]) -> dict[int, int]:
-    """The sequence of each contest's last record in the log."""
-    rows = Publication.objects.filter(protocol__contest_id__in=contest_ids)
-    return dict(rows.values_list("protocol__contest_id").annotate(last=Max("sequence")).order_by())
 
 
 def _last_record(contest: str) -> QuerySet[Publication]:
@@ -313,6 +306,8 @@ def publications_tally(publications: list[Publication]) -> int:
 
 def _upsert(rows: list[ContestTally], fields: list[str]) -> None:
     """Write ``fields`` of these tally rows, inserting the rows an area does not have yet."""
+    if not rows:
+        return  # nothing changed: the public pages' cached answers stand
     transaction.on_commit(results_changed)  # the public pages' cached answers are outdated
     ContestTally.objects.bulk_create(
         rows,
@@ -349,7 +344,8 @@ def contest_bring_up_to_date(*, contest_id: int) -> int:
     _lock([contest_id])
     counted = ContestTally.objects.filter(contest_id=contest_id, area="nation")
     counted_up_to = counted.values_list("publications_up_to", flat=True).first() or 0
-    if _last_publications([contest_id]).get(contest_id, 0) > counted_up_to:
+    records = Publication.objects.filter(protocol__contest_id=contest_id)
+    if (records.aggregate(last=Max("sequence"))["last"] or 0) > counted_up_to:
         return contest_aggregate(contest_id=contest_id)
     return contest_progress_count(contest_id=contest_id)
 
