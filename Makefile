@@ -75,12 +75,8 @@ archive: install
 	$(BIN)/python manage.py export_archive $(ARCHIVE)
 	$(BIN)/python manage.py verify_results --archive $(ARCHIVE)
 
-# Each bench checks what it computed before it prints a figure (non-zero exit otherwise), and
-# prints the same work done the plainest way (a COPY, one GROUP BY) beside it as a ratio.
 bench: install
 	$(BIN)/python -m bench.run
-	$(BIN)/python -m bench.aggregation
-	$(BIN)/python -m bench.freshness
 	$(BIN)/python -m bench.protocol_entry
 	$(BIN)/python -m bench.aggregation
 	$(BIN)/python -m bench.latency

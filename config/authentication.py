@@ -1,11 +1,18 @@
 """API sign-in: staff sessions count only once two-factor verified; tokens expire."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.authentication import SessionScheme, TokenScheme
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
-from elections.services.credentials import api_token_expires, api_token_valid
+from elections import access
+from elections.services.credentials import (
+    api_token_expires,
+    api_token_valid,
+    tokens_with_devices,
+)
 
 
 class VerifiedSessionAuthentication(SessionAuthentication):
@@ -31,7 +38,16 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     """
 
     def authenticate_credentials(self, key):
-        user, token = super().authenticate_credentials(key)
+        # One query for the token, its user, the user's second-factor devices (the seal) and
+        # commission assignments (the scope every protocol and report call checks).
+        tokens = access.with_assignments(tokens_with_devices(Token.objects.select_related("user")))
+        token = tokens.filter(key=key).first()
+        if token is None:
+            raise AuthenticationFailed(_("Invalid token."))
+        user = token.user
+        if not user.is_active:
+            raise AuthenticationFailed(_("User inactive or deleted."))
+        access.remember_assignments(token, user)
         if not api_token_valid(token):
             raise AuthenticationFailed(
                 "The token was issued before the password or the second factor changed; "

@@ -5,8 +5,11 @@ nothing before the opening, turnout that never falls and never passes the regist
 before opening, counting only after the close. Refusals name the field and the rule.
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -44,7 +47,28 @@ class ReportRefused(ApplicationError):
     """A report that breaks the day's order; ``errors`` maps the field to the rule."""
 
 
-@transaction.atomic
+class Stated(NamedTuple):
+    """What the checks read of a report already taken (a row costs more to build than this)."""
+
+    kind: str
+    at: datetime
+    hour: time | None
+    voters: int | None
+
+
+@dataclass(frozen=True)
+class Report:
+    """One report as a commission states it (see station_report_submit)."""
+
+    station: Station
+    kind: str
+    at: datetime
+    hour: time | None = None
+    voters: int | None = None
+    decision: str = ""
+    late_reason: str = ""
+
+
 def station_report_submit(
     *,
     election: Election,
@@ -63,7 +87,76 @@ def station_report_submit(
     report stated more than REPORT_LATE_MINUTES before its receipt is taken only with the
     reason it is late, so that nobody can quietly backdate an opening.
     """
-    access.require_scope(user, station, access.ENTER, "report for")
+    report = Report(station, kind, at, hour, voters, decision, late_reason)
+    return station_reports_submit(election=election, user=user, reports=[report])[0]
+
+
+@transaction.atomic
+def station_reports_submit(
+    *, election: Election, user: AbstractBaseUser, reports: Sequence[Report]
+) -> list[StationReport]:
+    """Record reports of one or many stations in their order, all or none.
+
+    Each is checked as station_report_submit checks one, against its station's earlier reports
+    and the batch's reports before it; the first refusal refuses the batch. A batch costs a few
+    queries whatever its size (a replayed day, an import), where one report at a time costs
+    several each.
+    """
+    stations = {report.station.pk: report.station for report in reports}
+    for station in stations.values():
+        access.require_scope(user, station, access.ENTER, "report for")
+    covered: set[int] | None = None
+    received = timezone.now()
+    for report in reports:
+        _check_report(election, report)
+        if covered is None:
+            covered = set(
+                ContestStation.objects.filter(election=election, station_id__in=stations)
+                .values_list("station_id", flat=True)
+                .distinct()
+            )
+        if report.station.pk not in covered:
+            number = report.station.number
+            refuse("station", f"station {number} has no ballot in {election}", error=ReportRefused)
+        _check_received(report, received)
+    # Lock the stations' rows, in one order: two reports for one station are checked one after
+    # the other, and two batches never wait on each other's locks.
+    list(Station.objects.select_for_update().filter(pk__in=stations).order_by("pk").values("pk"))
+    earlier: dict[int, list[Stated]] = {pk: [] for pk in stations}
+    rows = StationReport.objects.filter(election=election, station_id__in=stations).order_by()
+    for station_id, *stated in rows.values_list("station_id", *Stated._fields):
+        earlier[station_id].append(Stated(*stated))
+    saved = []
+    for report in reports:
+        station, kind = report.station, report.kind
+        before = earlier[station.pk]
+        _check_order(
+            election, station, before, kind, report.at, report.hour, report.voters, report.decision
+        )
+        late = received - report.at > timedelta(minutes=settings.REPORT_LATE_MINUTES)
+        row = StationReport(
+            election=election,
+            station=station,
+            user=user,
+            kind=kind,
+            at=report.at,
+            hour=report.hour if kind == Kind.TURNOUT else None,
+            voters=report.voters,
+            decision=report.decision.strip(),
+            late_reason=report.late_reason.strip() if late else "",
+        )
+        # The next report of this station is checked against this one too.
+        before.append(Stated(row.kind, row.at, row.hour, row.voters))
+        saved.append(row)
+    try:
+        return StationReport.objects.bulk_create(saved)
+    except IntegrityError as exc:  # pragma: no cover - the station lock makes this a backstop
+        raise StateConflict("kind: this was reported a moment ago", field="kind") from exc
+
+
+def _check_report(election: Election, report: Report) -> None:
+    """What a report must be whatever the station reported before: a kind, in its phase."""
+    kind = report.kind
     if kind not in NEEDS:
         refuse(
             "kind",
@@ -77,17 +170,17 @@ def station_report_submit(
             field="kind",
             status=election.status,
         )
-    if not ContestStation.objects.filter(election=election, station=station).exists():
-        refuse(
-            "station", f"station {station.number} has no ballot in {election}", error=ReportRefused
-        )
+
+
+def _check_received(report: Report, received: datetime) -> None:
+    """The stated time against the receipt: with its zone, not ahead, late only with a reason."""
+    at, station = report.at, report.station
     if timezone.is_naive(at):
         refuse("at", "give the time with its zone", error=ReportRefused)
-    received = timezone.now()
     if at > received + CLOCK_SKEW:
         refuse("at", "a report cannot be dated in the future", error=ReportRefused)
     late = received - at > timedelta(minutes=settings.REPORT_LATE_MINUTES)
-    if late and not says_something(late_reason):
+    if late and not says_something(report.late_reason):
         refuse(
             "late_reason",
             f"the stated time {_local(at, station)} on {at.astimezone(station.zone):%d.%m.%Y} is "
@@ -96,30 +189,12 @@ def station_report_submit(
             "say why it is reported late",
             error=ReportRefused,
         )
-    # Lock the station row: two reports for one station are checked one after the other.
-    list(Station.objects.select_for_update().filter(pk=station.pk).values_list("pk", flat=True))
-    earlier = list(StationReport.objects.filter(election=election, station=station).order_by())
-    _check_order(election, station, earlier, kind, at, hour, voters, decision)
-    try:
-        return StationReport.objects.create(
-            election=election,
-            station=station,
-            user=user,
-            kind=kind,
-            at=at,
-            hour=hour if kind == Kind.TURNOUT else None,
-            voters=voters,
-            decision=decision.strip(),
-            late_reason=late_reason.strip() if late else "",
-        )
-    except IntegrityError as exc:  # pragma: no cover - the station lock makes this a backstop
-        raise StateConflict("kind: this was reported a moment ago", field="kind") from exc
 
 
 def _check_order(
     election: Election,
     station: Station,
-    earlier: list[StationReport],
+    earlier: list[Stated],
     kind: str,
     at: datetime,
     hour: time | None,
@@ -149,7 +224,7 @@ def _check_order(
         refuse(
             "at",
             f"{label} at {_local(at, station)} would come before "
-            f"{latest.get_kind_display().lower()} at {_local(latest.at, station)}",
+            f"{Kind(latest.kind).label.lower()} at {_local(latest.at, station)}",
             error=ReportRefused,
         )
     if at.astimezone(station.zone).date() != election.date and kind in (
@@ -189,7 +264,7 @@ def _check_order(
 def _check_turnout(
     election: Election,
     station: Station,
-    turnouts: list[StationReport],
+    turnouts: list[Stated],
     at: datetime,
     hour: time | None,
     voters: int | None,
@@ -219,7 +294,7 @@ def _check_voters(
     election: Election,
     station: Station,
     voters: int,
-    turnouts: list[StationReport],
+    turnouts: list[Stated],
     hour: time | None,
 ) -> None:
     """Turnout never falls from one hour to the next and never passes the register."""

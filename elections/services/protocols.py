@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, FilteredRelation, Max, Q
 
 from common import uploads
 from common.errors import ApplicationError, NotAllowed, StateConflict
@@ -85,9 +85,13 @@ def protocol_submit_entry(
     lines = ballot.lines
     _check_entry(data, lines, station, election)
 
-    # Lock only the protocol row; the default ordering would join nullable tables.
+    # Lock only the protocol row; the default ordering would join nullable tables. The round's
+    # first entry comes with it (a second entry compares with it), checked in _second_entry.
+    first_of_round = Q(entries__round=1, entries__cycle=F("cycle"))
     protocol = (
         Protocol.objects.select_for_update(of=("self",))
+        .annotate(first_entry=FilteredRelation("entries", condition=first_of_round))
+        .select_related("first_entry")
         .filter(station=station, contest=contest, is_active=True)
         .order_by()
         .first()
@@ -218,7 +222,11 @@ def _save_entry(protocol: Protocol, user, round_: int, data: EntryData) -> Proto
 
 
 def _second_entry(protocol: Protocol, user, data: EntryData, lines: list[BallotLine]) -> None:
-    first = protocol.entries.get(cycle=protocol.cycle, round=1)
+    first = getattr(protocol, "first_entry", None)
+    # Read with the lock, it is the round's only if it names the cycle the locked row has now:
+    # a row that was locked by another entry is read again, the joined entry may not be.
+    if first is None or first.cycle != protocol.cycle or first.round != 1:
+        first = protocol.entries.get(cycle=protocol.cycle, round=1)
     if first.user_id == user.pk:
         raise NotAllowed(
             "user: the second entry must be made by a different clerk than the first, without "

@@ -55,3 +55,17 @@ def test_reporting_must_be_a_percentage(day):
 def test_apportion_splits_exactly():
     assert apportion(10, [1, 1, 1]) == [4, 3, 3]
     assert sum(apportion(997, [0.5, 0.2, 0.3])) == 997
+
+
+def test_on_sqlite_the_stations_are_worked_on_one_after_another(day):
+    from django.db import connection
+
+    err = io.StringIO()
+    call_command(
+        "simulate_election_night", "--election", "day", "--jobs", "3",
+        stdout=io.StringIO(), stderr=err,
+    )  # fmt: skip
+    sqlite = connection.vendor == "sqlite"
+    assert ("SQLite writes one transaction at a time" in err.getvalue()) == sqlite
+    assert Protocol.objects.filter(status="accepted").count() == 2
+    call_command("verify_results", stdout=io.StringIO())

@@ -7,7 +7,12 @@ import pytest
 
 from common.errors import NotAllowed, OutOfScope, StateConflict
 from elections.models import StationReport
-from elections.services.day import ReportRefused, station_report_submit
+from elections.services.day import (
+    Report,
+    ReportRefused,
+    station_report_submit,
+    station_reports_submit,
+)
 from elections.services.staff import staff_assign
 from elections.services.structure import election_change_status
 from tests.factories import StationFactory
@@ -137,3 +142,54 @@ def test_a_station_without_a_ballot_in_the_election_reports_nothing(day, django_
     refused(
         lambda: day.report("opened", "07:00", station=elsewhere, user=cec), "station", "no ballot"
     )
+
+
+def test_a_batch_is_checked_report_by_report_against_its_own_earlier_reports(day, cec):
+    # A replayed day, both stations at once: each report is checked against those before it.
+    late = "replayed after the line came back"
+    reports = [
+        Report(day.station, "opened", day.at("07:00"), late_reason=late),
+        Report(day.west, "opened", day.at("07:00", day.west), late_reason=late),
+        Report(day.station, "turnout", day.at("10:00"), hour=time(10), voters=120,
+               late_reason=late),
+        Report(day.station, "turnout", day.at("12:00"), hour=time(12), voters=260,
+               late_reason=late),
+    ]  # fmt: skip
+    with day.clock("23:00"):
+        saved = station_reports_submit(election=day.election, user=cec, reports=reports)
+    assert [(r.station_id, r.kind, r.voters) for r in saved] == [
+        (day.station.pk, "opened", None),
+        (day.west.pk, "opened", None),
+        (day.station.pk, "turnout", 120),
+        (day.station.pk, "turnout", 260),
+    ]
+    assert StationReport.objects.count() == 4
+    assert all(r.late_reason == late and r.pk for r in saved)
+
+
+def test_one_refusal_refuses_the_whole_batch(day, cec):
+    day.report("opened", "07:00")
+    late = "replayed after the line came back"
+    reports = [
+        Report(day.west, "opened", day.at("07:00", day.west), late_reason=late),
+        Report(day.station, "turnout", day.at("10:00"), hour=time(10), voters=300,
+               late_reason=late),
+        # Lower than the 10:00 figure earlier in the same batch.
+        Report(day.station, "turnout", day.at("12:00"), hour=time(12), voters=250),
+    ]  # fmt: skip
+    with day.clock("12:00"), pytest.raises(ReportRefused) as caught:
+        station_reports_submit(election=day.election, user=cec, reports=reports)
+    assert caught.value.errors == {
+        "voters": ["turnout cannot fall: 300 voters were reported at 10:00, 250 now"]
+    }
+    assert list(StationReport.objects.values_list("kind", flat=True)) == ["opened"]
+
+
+def test_a_batch_is_refused_if_one_station_is_outside_the_users_area(day):
+    reports = [
+        Report(day.station, "opened", day.at("07:00")),
+        Report(day.west, "opened", day.at("07:00", day.west)),
+    ]
+    with day.clock("07:00", day.west), pytest.raises(OutOfScope):
+        station_reports_submit(election=day.election, user=day.clerk, reports=reports)
+    assert not StationReport.objects.exists()

@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from elections.demo.reference import reference_election_load
 from elections.selectors import election_counts
@@ -43,6 +44,12 @@ class Command(BaseCommand):
         )
         if not stations_only:
             self._load_election(name, progress)
+        if connection.vendor == "sqlite":
+            # SQLite plans without statistics until ANALYZE: a station's coverage was then found
+            # by scanning the whole election's (0.8 ms for each of the day's 82,000 reports,
+            # 6 µs with them). Postgres gathers its own (autovacuum).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(f"Done in {time.monotonic() - started:.1f} s.")
 
     def _load_election(self, name: str, progress) -> None:

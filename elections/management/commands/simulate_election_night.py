@@ -2,6 +2,7 @@ import time
 
 from celery import current_app
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from elections.demo.simulation import Night
 from elections.models import Contest, ContestTally, Election
@@ -34,7 +35,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jobs", type=int, default=1,
             help="stations worked on at once, each by its own database connection (default 1; "
-            "2–4 on PostgreSQL, where entries wait on the server)",
+            "2–4 on PostgreSQL, where entries wait on the server; 1 on SQLite, whose writers "
+            "take turns)",
         )  # fmt: skip
 
     def handle(self, *args, **options) -> None:
@@ -50,11 +52,16 @@ class Command(BaseCommand):
             )
         if election.status == Election.Status.CERTIFIED:
             raise CommandError(f"--election: {election} is certified; nothing to simulate")
+        jobs = options["jobs"]
+        if jobs > 1 and connection.vendor == "sqlite":
+            # One writer at a time: more threads would only wait on each other's transactions.
+            self.stderr.write("--jobs: SQLite writes one transaction at a time; using 1")
+            jobs = 1
         night = Night(
             election,
             seed=options["seed"],
             speed=options["speed"],
-            jobs=options["jobs"],
+            jobs=jobs,
             progress=self.stdout.write,
         )
         night.run_day()
