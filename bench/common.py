@@ -111,9 +111,13 @@ class Rows:
     """A bench's figures as README's tables show them: each beside the plain way's, as a ratio."""
 
     def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, str, float]] = []
+        self.rows: list[tuple[str, str, str, str, float | None]] = []
 
-    def add(self, scenario: str, target: str, figure: str, plain: str, ratio: float) -> None:
+    def add(
+        self, scenario: str, target: str, figure: str, plain: str = "–", ratio: float | None = None
+    ) -> None:
+        """``ratio`` is the figure's time over the plain way's; None where no plain way is
+        measured beside it (the row then says so with a dash)."""
         self.rows.append((scenario, target, figure, plain, ratio))
 
     def print(self, where: str) -> None:
@@ -122,7 +126,8 @@ class Rows:
         print("| scenario | target | figure | the plain way | ratio (time ÷ plain) |")
         print("|---|---|---|---|---|")
         for scenario, target, figure, plain, ratio in self.rows:
-            print(f"| {scenario} | {target} | {figure} | {plain} | {ratio:.1f}× |")
+            shown = "–" if ratio is None else f"{ratio:.1f}×"
+            print(f"| {scenario} | {target} | {figure} | {plain} | {shown} |")
 
 
 def copy_again(tables: list[str], url: str = POSTGRES_URL) -> tuple[float, int]:

@@ -38,6 +38,11 @@ CELERY_CONCURRENCY = os.environ.get("BENCH_CELERY_CONCURRENCY", "1")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 SECRET_KEY = "bench-only"
 BATCH = int(os.environ.get("BENCH_BATCH", "25"))  # entries per POST in the batch scenario
+# What entry writes, for the plain way beside it: the same rows COPYed into empty tables.
+ENTRY_TABLES = [
+    "elections_protocol", "elections_protocolentry", "elections_protocolvote",
+    "elections_protocolevent",
+]  # fmt: skip
 
 
 def setup() -> tuple[list[dict], str, str]:
@@ -209,10 +214,7 @@ def main() -> None:
             trailing = published_after(len(done))
             counted(done)
             # The plainest ingest of what this half wrote: its rows COPYed into empty tables.
-            plain, copied = copy_again(
-                ["elections_protocol", "elections_protocolentry", "elections_protocolvote",
-                 "elections_protocolevent"]
-            )  # fmt: skip
+            plain, copied = copy_again(ENTRY_TABLES)
             check(copied > 0, "the COPY wrote nothing")
             plain_rate = len(done) / plain
             rows.add(

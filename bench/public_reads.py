@@ -1,6 +1,6 @@
 """Benchmark: public reads with wrk against gunicorn, warm cache, beside the same bytes as a file.
 
-Runs after `python -m bench.simulation` (as `make bench` does), on its Postgres database, with
+Runs after `python -m bench.freshness` (as `make bench` does), on the night it left, with
 Redis as the cache and gunicorn as the image runs it (config/gunicorn.py): a station's results
 page, the national Mazhilis party-list page and its national results JSON. Each answer is read
 once to fill the cache and written, byte for byte, as a static file under STATIC_ROOT; the
@@ -74,7 +74,7 @@ def first_station_path() -> str:
     status, _, body = read("/api/v1/station-results/?election=kz2023")
     results = json.loads(body)["results"] if status == 200 else []
     if not results:
-        sys.exit("nothing is published: run `python -m bench.simulation` first")
+        sys.exit("nothing is published: run `python -m bench.freshness` first")
     record = results[0]["record"]
     return f"/results/kz2023/stations/{record['region']}-{record['station']}/"
 
