@@ -119,6 +119,20 @@ class _Districts:
         for row in _grouped(votes, vote_by, v=Sum("votes")):
             self.district(row, "protocol__").votes[row["ballot_line_id"]] = row["v"]
 
+    def add_record(self, record: "Counted") -> None:
+        """Add one record's numbers, votes and station to its district's subtotals."""
+        row = {
+            "contest_id": record.contest_id,
+            "station__district_id": record.district_id,
+            "station__region_id": record.region_id,
+        }
+        target = self.district(row)
+        target.stations_accepted += 1
+        for name, value in record.numbers.items():
+            target.numbers[name] += value or 0
+        for line, count in record.votes.items():
+            target.votes[line] = target.votes.get(line, 0) + count
+
     def count_progress(self, **contests) -> None:
         """How many stations each district expects, has heard from, and holds in quarantine."""
         current = Protocol.objects.filter(is_active=True, **contests)
@@ -257,35 +271,47 @@ def election_aggregate(*, election: Election) -> int:
     return _rebuild(_lock(election.contests.values_list("pk", flat=True)), election)
 
 
-def publications_tally(publications: list[Publication]) -> int:
-    """Add a batch of just-published records to their contests' tallies, less the versions
-    they replace; called in the publication's transaction. Returns the area rows written.
+@dataclass(frozen=True)
+class Counted:
+    """What one just-published record adds to its district's totals."""
 
-    The batch's sums come from one grouped query per sign, not from a recount of its contests,
-    so a batch costs the same early in the night as late. A replaced version was counted
-    before, earlier in the log or earlier in this batch (the log publishes in id order, and a
-    correction is younger than what it replaces), so subtracting it leaves each station's
-    standing record counted once.
+    contest_id: int
+    district_id: int | None
+    region_id: int | None
+    numbers: dict[str, int | None]
+    votes: dict[int, int]  # ballot line id → votes
+    replaces: int | None  # the protocol id of the version it replaces
+
+
+def publications_tally(records: list[Counted], *, up_to: int) -> int:
+    """Add a batch of just-published records (the last at sequence ``up_to``) to their contests'
+    tallies, less the versions they replace; called in the publication's transaction. Returns
+    the area rows written.
+
+    The batch's sums are added up from the records in hand (the publisher has read them), and
+    the replaced versions' from one grouped query, not from a recount of the contests: a batch
+    costs the same early in the night as late. A replaced version was counted before, earlier
+    in the log or earlier in this batch (the log publishes in id order, and a correction is
+    younger than what it replaces), so subtracting it leaves each station's standing record
+    counted once.
     """
-    protocols = [publication.protocol for publication in publications]
-    contest_ids = _lock({protocol.contest_id for protocol in protocols})
+    contest_ids = _lock({record.contest_id for record in records})
     added, replaced = _Districts(), _Districts()
-    added.sum_records(standing=False, pk__in=[p.pk for p in protocols])
-    replaced.sum_records(
-        standing=False, pk__in=[p.supersedes_id for p in protocols if p.supersedes_id]
-    )
+    for record in records:
+        added.add_record(record)
+    if replaces := [record.replaces for record in records if record.replaces]:
+        replaced.sum_records(standing=False, pk__in=replaces)
     changes = added.rolled_up()
     for contest_id, areas in replaced.rolled_up().items():
         for name, item in areas.items():
             changes.setdefault(contest_id, {}).setdefault(
                 name, AreaTotals(item.level, name, item.group_id)
             ).add(item, sign=-1)
-    up_to = max(publication.sequence for publication in publications)
     stored = {
         (row.contest_id, row.area): row
         for row in ContestTally.objects.filter(
             contest_id__in=contest_ids, area__in={name for a in changes.values() for name in a}
-        )
+        ).order_by()
     }
     rows = []
     for contest_id, areas in changes.items():

@@ -13,7 +13,7 @@ from common import queue
 from common.events import log_event
 from common.public_cache import results_changed
 from elections.models import PROTOCOL_LINES, BallotLine, Protocol, ProtocolVote, Publication
-from elections.services.aggregation import publications_tally
+from elections.services.aggregation import Counted, publications_tally
 
 GENESIS = "0" * 64  # the "previous hash" of the first record
 
@@ -54,52 +54,78 @@ def protocols_publish(*, limit: int = PUBLISH_BATCH) -> list[Publication]:
     return _publish_pending(limit)
 
 
+# What a record needs of its protocol, read as plain values rather than five model instances.
+_FIELDS = (
+    "pk", "station_id", "contest_id", "supersedes_id", "version", "reason", "legal_basis", "scan",
+    "updated", *PROTOCOL_LINES, "contest__code", "contest__election__code",
+    "station__region__code", "station__number", "station__district_id", "station__region_id",
+)  # fmt: skip
+
+
 @transaction.atomic
 def _publish_pending(limit: int) -> list[Publication]:
     # Lock the chain's head first, then read what is pending: publishers take turns, and each
     # sees what the one before it committed.
-    head = Publication.objects.select_for_update().order_by("-sequence").first()
-    protocols = list(
-        unpublished_protocols().select_related("station__region", "contest__election")[:limit]
+    head = (
+        Publication.objects.select_for_update()
+        .order_by("-sequence")
+        .values_list("sequence", "sha256")
+        .first()
     )
-    if not protocols:
+    # The pending ids alone first: joined to the station, contest and region tables, the
+    # planner would join every accepted protocol before it keeps the first ``limit``.
+    ids = list(unpublished_protocols().values_list("pk", flat=True)[:limit])
+    if not ids:
         return []
-    ids = [protocol.pk for protocol in protocols]
+    protocols = list(Protocol.objects.filter(pk__in=ids).order_by("pk").values(*_FIELDS))
     counts: dict[int, dict[int, int]] = {pk: {} for pk in ids}
-    rows = ProtocolVote.objects.filter(protocol_id__in=ids)
+    rows = ProtocolVote.objects.filter(protocol_id__in=ids).order_by()
     for protocol_id, line_id, votes in rows.values_list("protocol_id", "ballot_line_id", "votes"):
         counts[protocol_id][line_id] = votes
     # The hash of each replaced version: in the chain already, or earlier in this batch.
+    replaced = [p["supersedes_id"] for p in protocols if p["supersedes_id"]]
     hashes = dict(
-        Publication.objects.filter(
-            protocol_id__in=[p.supersedes_id for p in protocols if p.supersedes_id]
-        ).values_list("protocol_id", "sha256")
+        Publication.objects.filter(protocol_id__in=replaced).values_list("protocol_id", "sha256")
+        if replaced
+        else []
     )
-    # Every ballot line of the batch's contests in one query, not one contest's per record.
-    ballots: dict[int, list[BallotLine]] = {}
-    lines = BallotLine.objects.filter(contest_id__in={p.contest_id for p in protocols})
-    for line in lines.select_related("party", "candidate__party").order_by("position"):
-        ballots.setdefault(line.contest_id, []).append(line)
-    sequence, previous = (head.sequence, head.sha256) if head else (0, GENESIS)
+    sequence, previous = head or (0, GENESIS)
     published_at = timezone.now().isoformat()
-    publications = []
+    publications, counted = [], []
     # Names ("Against all") in the site's default language, whoever's request or task this is:
     # a record is the same document whatever language its reader uses.
     with translation.override(settings.LANGUAGE_CODE):
-        for protocol in protocols:
+        # Every ballot line of the batch's contests in one query, each named once.
+        ballots: dict[int, list[tuple[int, int, str]]] = {}
+        lines = BallotLine.objects.filter(contest_id__in={p["contest_id"] for p in protocols})
+        for line in lines.select_related("party", "candidate__party").order_by("position"):
+            ballots.setdefault(line.contest_id, []).append((line.pk, line.position, line.label))
+        for values in protocols:
             sequence += 1
+            protocol = Protocol(
+                id=values["pk"], station_id=values["station_id"],
+                contest_id=values["contest_id"], supersedes_id=values["supersedes_id"],
+                scan=values["scan"],
+            )  # fmt: skip
             record = _record(
-                protocol, sequence, previous, hashes, ballots[protocol.contest_id],
-                counts[protocol.pk], published_at,
+                values, sequence, previous, hashes, ballots[protocol.contest_id],
+                counts[protocol.pk], scan_sha256(protocol), published_at,
             )  # fmt: skip
             previous = hashes[protocol.pk] = record_hash(record)
             publications.append(
                 Publication(sequence=sequence, protocol=protocol, record=record, sha256=previous)
             )
+            counted.append(
+                Counted(
+                    contest_id=values["contest_id"], district_id=values["station__district_id"],
+                    region_id=values["station__region_id"], numbers=record["lines"],
+                    votes=counts[protocol.pk], replaces=values["supersedes_id"],
+                )
+            )  # fmt: skip
     transaction.on_commit(results_changed)  # the public pages' cached answers are outdated
     Publication.objects.bulk_create(publications)
     # In the same transaction: the totals include a record from the moment it is in the log.
-    tallies = publications_tally(publications)
+    tallies = publications_tally(counted, up_to=sequence)
     log_event(
         "publication.batch", records=len(publications), first=publications[0].sequence,
         last=sequence, head=previous, tallies=tallies,
@@ -108,34 +134,35 @@ def _publish_pending(limit: int) -> list[Publication]:
 
 
 def _record(
-    protocol: Protocol,
+    protocol: dict[str, Any],
     sequence: int,
     previous: str,
     hashes: dict[int, str],
-    ballot: list[BallotLine],
+    ballot: list[tuple[int, int, str]],
     counts: dict[int, int],
+    scan: str | None,
     published_at: str,
 ) -> dict[str, Any]:
-    """The published document of one accepted version."""
+    """The published document of one accepted version, from its protocol's values."""
     return {
         "sequence": sequence,
         "previous_sha256": previous,
-        "election": protocol.contest.election.code,
-        "contest": protocol.contest.code,
-        "region": protocol.station.region.code,
-        "station": protocol.station.number,
-        "version": protocol.version,
-        "replaces_sha256": hashes.get(protocol.supersedes_id),
-        "reason": protocol.reason,
-        "legal_basis": protocol.legal_basis,
-        "lines": {name: getattr(protocol, name) for name in PROTOCOL_LINES},
+        "election": protocol["contest__election__code"],
+        "contest": protocol["contest__code"],
+        "region": protocol["station__region__code"],
+        "station": protocol["station__number"],
+        "version": protocol["version"],
+        "replaces_sha256": hashes.get(protocol["supersedes_id"]),
+        "reason": protocol["reason"],
+        "legal_basis": protocol["legal_basis"],
+        "lines": {name: protocol[name] for name in PROTOCOL_LINES},
         "votes": [
-            {"position": line.position, "name": line.label, "votes": counts[line.pk]}
-            for line in ballot
-            if line.pk in counts
+            {"position": position, "name": label, "votes": counts[pk]}
+            for pk, position, label in ballot
+            if pk in counts
         ],
-        "scan_sha256": scan_sha256(protocol),
-        "accepted_at": protocol.updated.isoformat(),
+        "scan_sha256": scan,
+        "accepted_at": protocol["updated"].isoformat(),
         "published_at": published_at,
     }
 
