@@ -63,6 +63,10 @@ class ProtocolNumbersForm(ServiceErrorsForm):
         )
 
 
+# A count typed from paper: the phone's digit pad, no browser suggestions, right-aligned digits.
+NUMERIC = {"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off", "class": "count"}
+
+
 class ProtocolEntryForm(ProtocolNumbersForm):
     explanation = forms.CharField(
         label=_("Explanation of the warnings"),
@@ -76,6 +80,19 @@ class ProtocolEntryForm(ProtocolNumbersForm):
     scan = forms.FileField(
         label=_("Scan of the signed protocol (PDF, PNG or JPEG)"), required=False
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in [*self.line_fields(), *self.vote_fields()]:
+            # Text, not type=number: an arrow key or a mouse wheel must never change a count.
+            field.field.widget = forms.TextInput(attrs=NUMERIC)
+
+    def autofocus(self) -> None:
+        """The cursor on the first field in error, else on line 1: the clerk types at once."""
+        order = [*self.line_fields(), *self.vote_fields()]
+        order += [self[name] for name in ("explanation", "remarks", "scan")]
+        first = next((f for f in order if f.errors), order[0])
+        first.field.widget.attrs["autofocus"] = True
 
     def entry_data(self, **extra: Any) -> EntryData:
         data = self.cleaned_data
@@ -115,7 +132,11 @@ class StationReportForm(ServiceErrorsForm):
     hour = forms.TypedChoiceField(
         required=False, empty_value=None, coerce=time.fromisoformat, label=_("Turnout hour")
     )
-    voters = WholeNumberField(required=False, label=_("Voters who received ballots so far"))
+    voters = WholeNumberField(
+        required=False,
+        label=_("Voters who received ballots so far"),
+        widget=forms.TextInput(attrs=NUMERIC),
+    )
     decision = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

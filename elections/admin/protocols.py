@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,7 +13,8 @@ from common.admin import WorkflowAdmin
 from common.errors import ApplicationError
 from elections import access
 from elections.forms import CorrectionForm, DecisionForm, ProtocolEntryForm, StationPickForm
-from elections.models import PROTOCOL_LINES, Contest, Protocol
+from elections.live_checks import entry_checks
+from elections.models import PROTOCOL_LINES, Contest, Protocol, ProtocolEntry
 from elections.selectors import contests_for_entry, election_under_way, protocol_progress
 from elections.services import protocols as services
 from stations.models import Station
@@ -96,16 +97,18 @@ class ProtocolAdmin(WorkflowAdmin):
     def choose_view(self, request: HttpRequest) -> HttpResponse:
         """Pick the station (region and number, as on the paper), then one of its contests."""
         form = StationPickForm(request.GET or None)
-        station, contests = None, []
+        station, contests, following = None, [], None
         if form.is_valid():
             stations = access.stations_in_scope(request.user, access.ENTER)
             station = form.station(stations, _("No such station in your commission's area."))
             if station is not None:
                 contests = contests_for_entry(station)
+                following = _next_to_enter(request.user, contests, request.GET.get("saved"))
         mine = access.own_stations(request.user)
         context = self._context(
-            request, _("Enter a protocol"), form=form, station=station, contests=contests, mine=mine
-        )
+            request, _("Enter a protocol"), form=form, station=station, contests=contests,
+            mine=mine, following=following, saved="saved" in request.GET,
+        )  # fmt: skip
         return TemplateResponse(request, "admin/elections/protocol/choose.html", context)
 
     def enter_view(self, request: HttpRequest, station_id: int, contest_id: int) -> HttpResponse:
@@ -129,12 +132,20 @@ class ProtocolAdmin(WorkflowAdmin):
             else:
                 self.message_user(
                     request,
-                    f"Station {station.number}, {contest}: saved — "
-                    f"{protocol.get_status_display()}.",
+                    _("Station %(station)s, %(contest)s: saved — %(status)s.")
+                    % {
+                        "station": station.number,
+                        "contest": contest,
+                        "status": protocol.get_status_display(),
+                    },
                     messages.SUCCESS,
                 )
                 choose = reverse("admin:elections_protocol_choose")
-                return redirect(f"{choose}?region={station.region.code}&number={station.number}")
+                return redirect(
+                    f"{choose}?region={station.region.code}&number={station.number}"
+                    f"&saved={contest.pk}"
+                )
+        form.autofocus()
         context = self._context(
             request,
             _("Protocol entry"),
@@ -143,6 +154,7 @@ class ProtocolAdmin(WorkflowAdmin):
             contest=contest,
             protocol=protocol,
             second=protocol is not None and protocol.status == Protocol.Status.AWAITING_SECOND,
+            checks=entry_checks(station=station, election=contest.election, lines=lines),
         )
         return TemplateResponse(request, "admin/elections/protocol/enter.html", context)
 
@@ -152,7 +164,7 @@ class ProtocolAdmin(WorkflowAdmin):
         """A protocol's numbers, entries side by side, checks, history and the decisions open."""
         protocol = self.get_object(request, object_id)
         if protocol is None:
-            raise Http404("no such protocol in your commission's area")
+            raise Http404(_("no such protocol in your commission's area"))
         lines = list(protocol.contest.ballot_lines.all())
         may_review = request.user.has_perm("elections.review_protocol", protocol.station)
         decision = DecisionForm(request.POST or None)
@@ -235,7 +247,9 @@ class ProtocolAdmin(WorkflowAdmin):
             return services.protocol_decide_correction(
                 correction=protocol, user=user, approve=action == "approve", comment=comment
             )
-        raise services.ProtocolInvalid(f"action: unknown action {action!r}")
+        raise services.ProtocolInvalid(
+            "action: " + _("unknown action %(action)s") % {"action": repr(action)}
+        )
 
     # --- overview ------------------------------------------------------------------------------
 
@@ -273,3 +287,25 @@ def _rows(protocol: Protocol, lines, entries, differences) -> list[dict]:
             }
         )
     return rows
+
+
+def _next_to_enter(user, choices: list, saved: str | None):
+    """The station's next contest this user may type after the one just saved, in ballot order
+    (a second entry only where someone else typed the first)."""
+    typed_first = set(
+        ProtocolEntry.objects.filter(
+            protocol__in=[c.protocol for c in choices if c.protocol],
+            user=user,
+            cycle=F("protocol__cycle"),
+        ).values_list("protocol_id", flat=True)
+    )
+    open_ = [
+        c for c in choices
+        if c.protocol is None
+        or c.protocol.status == Protocol.Status.RETURNED
+        or (c.protocol.status == Protocol.Status.AWAITING_SECOND
+            and c.protocol.pk not in typed_first)
+    ]  # fmt: skip
+    after = [i for i, c in enumerate(choices) if str(c.contest.pk) == saved]
+    later = [c for c in open_ if after and choices.index(c) > after[0]]
+    return (later or open_ or [None])[0]
