@@ -12,6 +12,9 @@ it; `send_task` alone would ignore that setting.
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from celery import current_app
 from django.core.cache import cache
@@ -19,6 +22,9 @@ from django.core.cache import cache
 QUEUED_SECONDS = 60  # how long a queued run is trusted to come before another may be queued
 
 logger = logging.getLogger(__name__)
+
+# The runs asked for inside `deferred()`, in the order first asked, with their countdowns.
+_deferred: ContextVar[dict[tuple, float] | None] = ContextVar("deferred_runs", default=None)
 
 
 def key(task: str, *args: int) -> str:
@@ -32,11 +38,36 @@ def once(task: str, *args: int, countdown: float = 0) -> None:
     With a ``countdown`` the run starts that many seconds later (at once when tasks run in the
     process), so changes in the meantime ride along: at most one run per countdown.
     """
+    if (deferred := _deferred.get()) is not None:
+        deferred.setdefault((task, *args), countdown)
+        return
     try:
         if cache.add(key(task, *args), 1, timeout=QUEUED_SECONDS + countdown):
             _send(task, args, countdown)
     except Exception:  # noqa: BLE001 - the change is saved; the sweep queues it later
         logger.warning("could not queue %s%s", task, args, exc_info=True)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Run each task asked for inside the block once, as the block ends, when tasks run in the
+    process; with a broker, runs go out as they are asked for (the workers run them meanwhile).
+
+    For bulk arrivals (a simulated wave of stations, an import): in the process, publishing and
+    re-aggregating after each of thousands of acceptances would cost far more than the
+    acceptances themselves. Runs asked for while the deferred ones run are sent at once.
+    """
+    if not current_app.conf.task_always_eager or _deferred.get() is not None:
+        yield
+        return
+    runs: dict[tuple, float] = {}
+    token = _deferred.set(runs)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+        for (task, *args), countdown in runs.items():
+            once(task, *args, countdown=countdown)
 
 
 def clear(task: str, *args: int) -> None:

@@ -15,9 +15,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from celery import current_app
 from django.contrib.auth import get_user_model
 from django.db import connections
 
+from common import queue
 from elections.models import (
     BallotLine,
     ContestStation,
@@ -46,7 +48,12 @@ REPLAY = "replayed by simulate_election_night"
 SHARE_MISMATCH = 0.02  # second entries with two vote lines swapped: a supervisor resolves them
 SHARE_INVALID = 0.01  # protocols with many invalid ballots: explained, then reviewed
 SHARE_FULL_TURNOUT = 0.003  # closed stations (hospitals, units) where nearly all voted: flagged
-WAVE = 200  # stations per wave: each wave's contests are aggregated once
+WAVE = 200  # stations per wave: in the process (no broker) each wave is published at its end
+# In the process, the wave's contests are aggregated (station counts, snapshot files) only every
+# this many stations: each contest's run costs ~15 ms whatever changed, and a wave of 200 touches
+# ~250 contests (the sums are current after each wave all the same: publication adds them).
+# With a broker the workers aggregate as records arrive, each contest once per countdown.
+AGGREGATE_EVERY = 2000
 DAY_BATCH = 500  # reports checked and saved together (station_reports_submit)
 Progress = Callable[[str], None]
 
@@ -263,6 +270,9 @@ class Night:
 
         def count(stations: list[Station]) -> None:
             nonlocal done
+            # Each entry commits on its own: one transaction per station (each service's own
+            # becoming a savepoint) measured 13 % slower on SQLite, whose commits cost little
+            # in WAL mode with synchronous=NORMAL.
             for station in stations:
                 for contest_id in sorted(coverage.get(station.pk, [])):
                     existing = states.get((station.pk, contest_id))
@@ -271,14 +281,17 @@ class Night:
                         done += 1
             self._counting_finished([s for s in stations if s.pk not in counted])
 
-        for start in range(0, len(chosen), WAVE):
-            with aggregations_deferred():
-                self._in_parallel(count, chosen[start : start + WAVE], key=lambda s: s.pk)
-            rate = done / (clock.perf_counter() - started)
-            self.progress(
-                f"night: {min(start + WAVE, len(chosen)):,} of {len(chosen):,} stations, "
-                f"{done:,} of {expected:,} protocols ({rate:.0f}/s)"
-            )
+        every = AGGREGATE_EVERY if current_app.conf.task_always_eager else WAVE
+        for first in range(0, len(chosen), every):
+            with aggregations_deferred():  # each contest the waves touched, once at the end
+                for start in range(first, min(first + every, len(chosen)), WAVE):
+                    with queue.deferred():  # in the process: the wave published as it ends
+                        self._in_parallel(count, chosen[start : start + WAVE], key=lambda s: s.pk)
+                    rate = done / (clock.perf_counter() - started)
+                    self.progress(
+                        f"night: {min(start + WAVE, len(chosen)):,} of {len(chosen):,} stations, "
+                        f"{done:,} of {expected:,} protocols ({rate:.0f}/s)"
+                    )
         self.summary.stations_counted = len(chosen)
         self.summary.seconds["night"] = clock.perf_counter() - started
 

@@ -69,3 +69,44 @@ def test_on_sqlite_the_stations_are_worked_on_one_after_another(day):
     assert ("SQLite writes one transaction at a time" in err.getvalue()) == sqlite
     assert Protocol.objects.filter(status="accepted").count() == 2
     call_command("verify_results", stdout=io.StringIO())
+
+
+def test_in_the_process_each_wave_is_published_in_one_batch(day, monkeypatch):
+    from elections import tasks
+
+    batches = []
+    publish = tasks.protocols_publish
+
+    def spy(**kwargs):
+        batch = publish(**kwargs)
+        batches.append(len(batch))
+        return batch
+
+    monkeypatch.setattr(tasks, "protocols_publish", spy)
+    simulate()
+    # One wave: both stations' acceptances in one record batch (then an empty one: drained),
+    # rather than a publication run after each acceptance.
+    assert batches == [2, 0]
+    assert Publication.objects.count() == 2 and chain_problems() == []
+    call_command("verify_results", stdout=io.StringIO())
+
+
+def test_deferred_runs_are_sent_once_as_the_block_ends(monkeypatch):
+    from types import SimpleNamespace
+
+    from common import queue
+
+    sent = []
+    monkeypatch.setattr(queue, "_send", lambda task, args, countdown: sent.append((task, args)))
+    with queue.deferred():
+        queue.once("t", 1)
+        queue.once("t", 1)
+        queue.once("t", 2)
+        assert sent == []
+    assert sent == [("t", (1,)), ("t", (2,))]
+    # With a broker the workers run them meanwhile: nothing waits for the block to end.
+    broker = SimpleNamespace(conf=SimpleNamespace(task_always_eager=False))
+    monkeypatch.setattr(queue, "current_app", broker)
+    with queue.deferred():
+        queue.once("t", 3)
+        assert sent[-1] == ("t", (3,))
