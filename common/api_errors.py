@@ -1,5 +1,6 @@
 """The one DRF exception handler: service refusals become JSON that names the field and rule."""
 
+from django.utils.translation import gettext as _
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -23,13 +24,17 @@ def bad_request(request, exception):
     if not request.path.startswith("/api/"):
         return html_bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):
-        detail = f"body: larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes"
+        detail = "body: " + _("larger than %(bytes)s bytes") % {
+            "bytes": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,}"
+        }
     elif isinstance(exception, TooManyFieldsSent):
-        detail = f"body: more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} fields"
+        detail = "body: " + _("more than %(fields)s fields") % {
+            "fields": f"{settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,}"
+        }
     elif isinstance(exception, BadRequest):
         detail = str(exception)  # our own words
     else:
-        detail = "bad request"  # a suspicious request: its details stay in the log
+        detail = _("bad request")  # a suspicious request: its details stay in the log
     return JsonResponse({"detail": detail}, status=400)
 
 
@@ -39,5 +44,7 @@ def not_found(request, exception):
     from django.views.defaults import page_not_found
 
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": f"Not found: {request.path}"}, status=404)
+        return JsonResponse(
+            {"detail": _("Not found: %(path)s") % {"path": request.path}}, status=404
+        )
     return page_not_found(request, exception)

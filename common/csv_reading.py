@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import IO
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from common.errors import NON_FIELD, ApplicationError
 
@@ -20,7 +21,11 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.message}"
+        return _("line %(line)s: %(field)s: %(message)s") % {
+            "line": self.line,
+            "field": self.field,
+            "message": self.message,
+        }
 
 
 class RowsRefused(ApplicationError):
@@ -31,7 +36,9 @@ class RowsRefused(ApplicationError):
         errors: dict[str, list[str]] = {}
         for row in rows:
             name = NON_FIELD if row.field == "*" else row.field
-            errors.setdefault(name, []).append(f"line {row.line}: {row.message}")
+            errors.setdefault(name, []).append(
+                _("line %(line)s: %(message)s") % {"line": row.line, "message": row.message}
+            )
         super().__init__(message, errors=errors)
         self.rows = rows
 
@@ -52,14 +59,20 @@ def csv_rows(
     try:
         header = [h.strip().lstrip("\ufeff") for h in reader.fieldnames or []]
     except csv.Error as exc:
-        raise error([RowError(reader.line_num or 1, "*", f"not a CSV file ({exc})")]) from exc
-    errors = [RowError(1, c, "required column is missing") for c in required if c not in header]
+        raise error(
+            [RowError(reader.line_num or 1, "*", _("not a CSV file (%(error)s)") % {"error": exc})]
+        ) from exc
+    errors = [RowError(1, c, _("required column is missing")) for c in required if c not in header]
     errors += [
-        RowError(1, c, f"unknown column; the columns are: {', '.join(columns)}")
+        RowError(
+            1,
+            c,
+            _("unknown column; the columns are: %(columns)s") % {"columns": ", ".join(columns)},
+        )
         for c in header
         if c not in columns
     ]
-    errors += [RowError(1, c, "the column appears twice") for c in sorted(_twice(header))]
+    errors += [RowError(1, c, _("the column appears twice")) for c in sorted(_twice(header))]
     if errors:
         raise error(errors)
     reader.fieldnames = header
@@ -70,12 +83,14 @@ def csv_rows(
         except StopIteration:
             return
         except csv.Error as exc:  # bad quoting, a cell past the csv module's field limit
-            raise error([RowError(starts, "*", f"not CSV from here ({exc})")]) from exc
+            raise error(
+                [RowError(starts, "*", _("not CSV from here (%(error)s)") % {"error": exc})]
+            ) from exc
         if None in cells:
-            raise error([RowError(reader.line_num, "*", "more cells than columns")])
+            raise error([RowError(reader.line_num, "*", _("more cells than columns"))])
         if nul := [name for name, value in cells.items() if "\x00" in (value or "")]:
             # No text column takes a NUL character (Postgres refuses it outright).
-            raise error([RowError(reader.line_num, name, "a NUL character") for name in nul])
+            raise error([RowError(reader.line_num, name, _("a NUL character")) for name in nul])
         yield reader.line_num, {k: (v or "").strip() for k, v in cells.items()}
 
 

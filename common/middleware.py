@@ -11,6 +11,7 @@ from django.core.exceptions import BadRequest
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -34,7 +35,9 @@ class RefuseNulCharacters:
         for data in fields:
             for name, values in data.lists():
                 if "\x00" in name or any("\x00" in value for value in values):
-                    raise BadRequest(f"{name.replace(chr(0), '%00')}: a NUL character (%00)")
+                    raise BadRequest(
+                        f"{name.replace(chr(0), '%00')}: " + _("a NUL character (%00)")
+                    )
         return self.get_response(request)
 
 

@@ -6,6 +6,7 @@ JSON rather than the 500 it was:
   hold one, and Postgres refuses it outright (a lookup by it was a DataError).
 """
 
+from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -15,9 +16,9 @@ class JSONParser(parsers.JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
-            raise ParseError("JSON parse error - the body is nested too deeply") from exc
+            raise ParseError(_("JSON parse error - the body is nested too deeply")) from exc
         if (where := _nul_at(data)) is not None:
-            raise ParseError(f"{where or 'body'}: a NUL character (\\u0000)")
+            raise ParseError(f"{where or 'body'}: " + _("a NUL character (\\u0000)"))
         return data
 
 

@@ -16,6 +16,7 @@ import filetype
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext as _
 from filetype.types import archive, image
 
 HEAD_BYTES = 8192  # the most any of filetype's matchers reads
@@ -63,17 +64,19 @@ def _what(head: bytes) -> str:
     if text.startswith(b"<") or any(tag in text for tag in (b"<html", b"<script", b"<body")):
         return "HTML"
     if not head:
-        return "empty"
+        return _("empty")
     try:
         head.decode("utf-8")
     except UnicodeDecodeError:
-        return "binary data of no known type"
-    return "text"
+        return _("binary data of no known type")
+    return _("text")
 
 
 def _one_of(types: tuple[FileType, ...]) -> str:
     names = [kind.name for kind in types]
-    return "a " + (names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}")
+    if len(names) == 1:
+        return _("a %(type)s") % {"type": names[0]}
+    return _("a %(types)s or %(last)s") % {"types": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def upload_problems(file, *, types: tuple[FileType, ...] = DOCUMENTS, max_bytes: int) -> list[str]:
@@ -81,17 +84,21 @@ def upload_problems(file, *, types: tuple[FileType, ...] = DOCUMENTS, max_bytes:
     problems = []
     if file.size > max_bytes:
         problems.append(
-            f"the file is {file.size / 1e6:.1f} MB; at most {max_bytes // 1024 // 1024} MB"
+            _("the file is %(size)s MB; at most %(max)s MB")
+            % {"size": f"{file.size / 1e6:.1f}", "max": max_bytes // 1024 // 1024}
         )
     kind = detect(file, types)
     if kind is None:
-        problems.append(f"the file's contents are {_what(_head(file))}, not {_one_of(types)}")
+        problems.append(
+            _("the file's contents are %(found)s, not %(wanted)s")
+            % {"found": _what(_head(file)), "wanted": _one_of(types)}
+        )
         return problems
     suffix = PurePosixPath(file.name or "").suffix.lower()
     if suffix not in kind.suffixes:
         problems.append(
-            f"the file's contents are {kind.name}, so its name must end in {kind.suffix}, "
-            f"not {suffix or 'nothing'}"
+            _("the file's contents are %(type)s, so its name must end in %(suffix)s, not %(found)s")
+            % {"type": kind.name, "suffix": kind.suffix, "found": suffix or _("nothing")}
         )
     return problems
 
@@ -115,7 +122,8 @@ class UploadStorage(FileSystemStorage):
             kind = detect(content)
             if kind is None:
                 raise SuspiciousFileOperation(
-                    f"{name}: not stored, its contents are not {_one_of(DOCUMENTS)}"
+                    _("%(name)s: not stored, its contents are not %(types)s")
+                    % {"name": name, "types": _one_of(DOCUMENTS)}
                 )
             name = str(PurePosixPath(name).with_suffix(kind.suffix))
         return super().save(name, content, max_length)

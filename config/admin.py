@@ -8,6 +8,7 @@ from django.db.models import IntegerField, Model
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -53,8 +54,10 @@ class TwoFactorLoginForm(OTPAdminAuthenticationForm):
         device = kind.objects.filter(user=user, confirmed=True).first()
         if device is None and not TOTPDevice.objects.filter(user=user).exists():
             raise forms.ValidationError(
-                "This login has no second factor yet: the commission's administrator gives you "
-                "one (manage.py enrol_two_factor).",
+                _(
+                    "This login has no second factor yet: the commission's administrator gives "
+                    "you one (manage.py enrol_two_factor)."
+                ),
                 code="not_enrolled",
             )
         return device
@@ -63,9 +66,9 @@ class TwoFactorLoginForm(OTPAdminAuthenticationForm):
 class SaylauAdminSite(OTPAdminSite):
     """Staff are let in only once a TOTP code or a backup code has verified this session."""
 
-    site_header = "Saylau"
-    site_title = "Saylau"
-    index_title = "Election administration"
+    site_header = _("Saylau")
+    site_title = _("Saylau")
+    index_title = _("Election administration")
     login_form = TwoFactorLoginForm
     login_template = "admin/login_two_factor.html"
 
@@ -84,7 +87,7 @@ class SaylauAdminSite(OTPAdminSite):
         def canonical_only(request, *args, **kwargs):
             object_id = kwargs.get("object_id")
             if object_id is not None and not is_canonical_id(object_id):
-                raise Http404("no such object")
+                raise Http404(_("no such object"))
             if "" in (request.GET.get(TO_FIELD_VAR), request.POST.get(TO_FIELD_VAR)):
                 # Django skips its check of an empty one, then looks up the field '' (a 500).
                 raise BadRequest(f"{TO_FIELD_VAR}: name a field")
@@ -106,7 +109,7 @@ class SaylauAdminSite(OTPAdminSite):
         current = issued or Token.objects.filter(user=request.user).first()
         context = {
             **self.each_context(request),
-            "title": "API token",
+            "title": _("API token"),
             "issued": issued,
             "expires": api_token_expires(current) if current else None,
         }

@@ -50,14 +50,16 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         access.remember_assignments(token, user)
         if not api_token_valid(token):
             raise AuthenticationFailed(
-                "The token was issued before the password or the second factor changed; "
-                "issue a new one in the admin (API token)."
+                _(
+                    "The token was issued before the password or the second factor changed; "
+                    "issue a new one in the admin (API token)."
+                )
             )
         expired = api_token_expires(token)
         if expired <= timezone.now():
             raise AuthenticationFailed(
-                f"The token expired at {timezone.localtime(expired):%Y-%m-%d %H:%M %Z}; "
-                "issue a new one in the admin (API token)."
+                _("The token expired at %(expired)s; issue a new one in the admin (API token).")
+                % {"expired": f"{timezone.localtime(expired):%Y-%m-%d %H:%M %Z}"}
             )
         return user, token
 

@@ -7,6 +7,7 @@ elections/rules.py); none writes its own check. Outside one's scope a station do
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
+from django.utils.translation import gettext as _
 
 from common.aggregates import Joined
 from common.errors import NotAllowed, OutOfScope
@@ -125,11 +126,16 @@ def require_scope(user, station: Station, roles: frozenset[str], doing: str) -> 
     """404 outside the user's area, 403 inside it when their role may not do this."""
     if not in_scope(user, station, VIEW):
         raise OutOfScope(
-            f"station: station {station.region.code} {station.number} is not in your "
-            "commission's area"
+            "station: "
+            + _("station %(region)s %(station)s is not in your commission's area")
+            % {"region": station.region.code, "station": station.number}
         )
     if not in_scope(user, station, roles):
-        raise NotAllowed(f"user: your role does not {doing} station {station.number}")
+        raise NotAllowed(
+            "user: "
+            + _("your role does not %(doing)s station %(station)s")
+            % {"doing": doing, "station": station.number}
+        )
 
 
 def own_stations(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Station]:

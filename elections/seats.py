@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils.translation import gettext as _
+
 from common.errors import ApplicationError
 
 HARE, DHONDT, SAINTE_LAGUE = "hare", "dhondt", "sainte_lague"
@@ -50,10 +52,12 @@ def allocate_seats(
     """
     if method not in METHODS:
         raise SeatAllocationError(
-            f"method: unknown seat method {method!r}; use {', '.join(METHODS)}"
+            "method: "
+            + _("unknown seat method %(method)s; use %(methods)s")
+            % {"method": repr(method), "methods": ", ".join(METHODS)}
         )
     if seats < 0 or against_all < 0 or any(item.votes < 0 for item in lists):
-        raise SeatAllocationError("votes: seats and votes are whole numbers ≥ 0")
+        raise SeatAllocationError("votes: " + _("seats and votes are whole numbers ≥ 0"))
     base = sum(item.votes for item in lists) + against_all
     passed = [item for item in lists if base and item.votes * 100 >= threshold_percent * base]
     won = _SHARE[method](passed, seats) if passed and seats else {}
@@ -91,7 +95,7 @@ def _hare(lists: list[ListVotes], seats: int) -> dict[str, int]:
 def _highest_averages(first_divisor: int, step: int):
     def share(lists: list[ListVotes], seats: int) -> dict[str, int]:
         won = {item.name: 0 for item in lists}
-        for _ in range(seats):
+        for _round in range(seats):
             best = max(
                 lists,
                 key=lambda item: (

@@ -1,5 +1,6 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from elections.models import turnout_hours
 from elections.public.charts import line_chart
@@ -25,7 +26,7 @@ def turnout(request: HttpRequest, code: str | None = None) -> HttpResponse:
     if code is not None and region is None:
         raise Http404(f"No region {code} in {election}.")
     shown = [nation, region] if region else [nation]
-    labels = [f"{hour:%H:%M}" for hour in turnout_hours(election)] + ["close"]
+    labels = [f"{hour:%H:%M}" for hour in turnout_hours(election)] + [_("close")]
     chart = line_chart(labels, [(s.name, s.points) for s in shown])
     latest = [(r, r.points[-1] if r.points else None) for r in regions]
     context = {"election": election, "chart": chart, "region": region, "nation": nation,

@@ -40,11 +40,11 @@ def decision(description: str, done: str, decide):
                 decide(item, request.user, request.POST.get("reason", ""))
             except ApplicationError as exc:
                 for line in error_lines(exc):
-                    messages.error(request, f"{item}: {line}")
+                    messages.error(request, f"{item}: {line}")  # the object, then its refusal
             else:
                 succeeded += 1
         if succeeded:
-            messages.success(request, f"{succeeded} {done}.")
+            messages.success(request, done % {"count": succeeded})
 
     return act
 
@@ -172,12 +172,12 @@ class OrganisationAdmin(ServiceAdmin):
         return [*fixed, *self.readonly_fields]
 
     accredit = decision(
-        _("Accredit the selected organisations"), "accredited",
+        _("Accredit the selected organisations"), _("Accredited: %(count)s."),
         lambda item, user, reason: services.organisation_decide(
             organisation=item, user=user, approve=True, reason=reason),
     )  # fmt: skip
     refuse = decision(
-        _("Refuse the selected organisations (give the reason)"), "refused",
+        _("Refuse the selected organisations (give the reason)"), _("Refused: %(count)s."),
         lambda item, user, reason: services.organisation_decide(
             organisation=item, user=user, approve=False, reason=reason),
     )  # fmt: skip
@@ -205,17 +205,17 @@ class AccreditationAdmin(ServiceAdmin):
     raw_id_fields = ["user", "interpreter_for"]
 
     approve = decision(
-        _("Approve the selected applications"), "approved",
+        _("Approve the selected applications"), _("Approved: %(count)s."),
         lambda item, user, reason: services.accreditation_decide(
             accreditation=item, user=user, approve=True, reason=reason),
     )  # fmt: skip
     reject = decision(
-        _("Reject the selected applications (give the reason)"), "rejected",
+        _("Reject the selected applications (give the reason)"), _("Rejected: %(count)s."),
         lambda item, user, reason: services.accreditation_decide(
             accreditation=item, user=user, approve=False, reason=reason),
     )  # fmt: skip
     revoke = decision(
-        _("Revoke the selected accreditations (give the reason)"), "revoked",
+        _("Revoke the selected accreditations (give the reason)"), _("Revoked: %(count)s."),
         lambda item, user, reason: services.accreditation_revoke(
             accreditation=item, user=user, reason=reason),
     )  # fmt: skip

@@ -6,6 +6,7 @@ outside its scope or the election, 409 when checked in elsewhere.
 """
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -28,14 +29,18 @@ class StationRefField(serializers.Serializer):
 def _station(data: dict) -> Station:
     station = Station.objects.filter(region__code=data["region"], number=data["number"]).first()
     if station is None:
-        raise OutOfScope(f"station: no station {data['number']} in region {data['region']}")
+        raise OutOfScope(
+            "station: "
+            + _("no station %(station)s in region %(region)s")
+            % {"station": data["number"], "region": data["region"]}
+        )
     return station
 
 
 def _my_accreditation(request: Request) -> Accreditation:
     accreditation = accreditation_of(request.user)
     if accreditation is None:
-        raise NotAllowed("user: your account has no accreditation")
+        raise NotAllowed("user: " + _("your account has no accreditation"))
     return accreditation
 
 

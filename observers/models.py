@@ -57,17 +57,19 @@ class Organisation(Timestamped):
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True,
         help_text=_("Empty for a nationwide organisation."),
+        verbose_name=_("region"),
     )  # fmt: skip
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED,
         editable=False,
     )  # fmt: skip
-    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
-    valid_until = models.DateField(null=True, blank=True, editable=False)
-    decision_reason = models.TextField(blank=True, editable=False)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, editable=False)
+    decision_reason = models.TextField(_("decision reason"), blank=True, editable=False)
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="coordinated_organisations",
         help_text=_("Accounts that see and export this organisation's observers' notes."),
+        verbose_name=_("coordinators"),
     )  # fmt: skip
 
     class Meta:
@@ -94,21 +96,34 @@ class Accreditation(Timestamped):
         REVOKED = "revoked", _("Revoked")
         EXPIRED = "expired", _("Expired")
 
-    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="accreditations")
+    election = models.ForeignKey(
+        Election,
+        on_delete=models.PROTECT,
+        related_name="accreditations",
+        verbose_name=_("election"),
+    )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="accreditations"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="accreditations",
+        verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
     interpreter_for = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="interpreter",
         help_text=_("The journalist this interpreter accompanies (one each)."),
+        verbose_name=_("interpreter for"),
     )  # fmt: skip
     full_name = models.CharField(_("full name"), max_length=200)
     # Never shown publicly; the admin list shows only its last characters.
     identity_document = models.CharField(_("identity document"), max_length=60)
     photo = models.FileField(_("photo"), upload_to=RandomName("observers/photos"), blank=True)
     regions = models.ManyToManyField(
-        Region, blank=True, related_name="+", help_text=_("Empty for nationwide.")
+        Region,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for nationwide."),
+        verbose_name=_("regions"),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED,
@@ -122,6 +137,7 @@ class Accreditation(Timestamped):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="accreditation", help_text=_("The observer's own login, once approved."),
+        verbose_name=_("user"),
     )  # fmt: skip
 
     class Meta:
@@ -147,20 +163,37 @@ class AccreditationEvent(models.Model):
     """Append-only history of an accreditation's (or an organisation's) decisions."""
 
     accreditation = models.ForeignKey(
-        Accreditation, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+        Accreditation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("accreditation"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("organisation"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
     )
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
-    reason = models.TextField(blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    from_status = models.CharField(_("from status"), max_length=12, blank=True)
+    to_status = models.CharField(_("to status"), max_length=12)
+    reason = models.TextField(_("reason"), blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("accreditation event")
+        verbose_name_plural = _("accreditation events")
         ordering = ["created", "pk"]
 
     def __str__(self) -> str:
@@ -171,13 +204,20 @@ class Visit(models.Model):
     """An accredited person's time at a station: checked in, and out once they leave."""
 
     accreditation = models.ForeignKey(
-        Accreditation, on_delete=models.PROTECT, related_name="visits"
+        Accreditation,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("accreditation"),
     )
-    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="observer_visits")
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="observer_visits", verbose_name=_("station")
+    )
     arrived = models.DateTimeField(_("checked in"))
     left = models.DateTimeField(_("checked out"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
         ordering = ["arrived", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -223,8 +263,15 @@ class Note(Timestamped):
         CONCERN = "concern", _("Concern")
         VIOLATION = "violation", _("Violation")
 
-    accreditation = models.ForeignKey(Accreditation, on_delete=models.PROTECT, related_name="notes")
-    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="observer_notes")
+    accreditation = models.ForeignKey(
+        Accreditation,
+        on_delete=models.PROTECT,
+        related_name="notes",
+        verbose_name=_("accreditation"),
+    )
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="observer_notes", verbose_name=_("station")
+    )
     phase = models.CharField(_("phase"), max_length=12, choices=Phase.choices)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     severity = models.CharField(_("severity"), max_length=12, choices=Severity.choices)
@@ -246,8 +293,15 @@ class Note(Timestamped):
 
 
 class NotePhoto(models.Model):
-    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="photos")
-    image = models.FileField(upload_to=RandomName("observers/notes"), db_index=True)  # /media/
+    note = models.ForeignKey(
+        Note, on_delete=models.CASCADE, related_name="photos", verbose_name=_("note")
+    )
+    # /media/.
+    image = models.FileField(_("image"), upload_to=RandomName("observers/notes"), db_index=True)
+
+    class Meta:
+        verbose_name = _("note photo")
+        verbose_name_plural = _("note photos")
 
     def __str__(self) -> str:
         return self.image.name

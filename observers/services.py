@@ -11,6 +11,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from common import uploads
 from common.errors import ApplicationError, NotAllowed, OutOfScope, StateConflict, refuse
@@ -80,18 +82,20 @@ def organisation_register(
     if user is not None and not access.commission_for(user, region):
         refuse(
             "region",
-            "your commission registers organisations of its own region; a nationwide one, or "
-            "another region's, is registered by the commission that keeps it",
+            _(
+                "your commission registers organisations of its own region; a nationwide one, or "
+                "another region's, is registered by the commission that keeps it"
+            ),
         )
     for field, value in (("name", name), ("country", country), ("contact", contact)):
         if not value.strip():
-            refuse(field, "required", error=Refused)
+            refuse(field, _("required"), error=Refused)
     if kind not in Kind.values:
-        refuse("kind", f"one of {', '.join(Kind.values)}", error=Refused)
+        refuse("kind", _("one of %(values)s") % {"values": ", ".join(Kind.values)}, error=Refused)
     if kind == Kind.DOMESTIC and charter_extract is None:
         refuse(
             "charter_extract",
-            "a domestic organisation applies with an extract of its charter",
+            _("a domestic organisation applies with an extract of its charter"),
             error=Refused,
         )
     if charter_extract is not None:
@@ -122,22 +126,29 @@ def organisation_decide(
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.status != Organisation.Status.SUBMITTED:
         raise StateConflict(
-            f"status: {organisation} is already {organisation.get_status_display().lower()}"
+            "status: "
+            + _("%(organisation)s is already %(status)s")
+            % {"organisation": organisation, "status": organisation.get_status_display().lower()}
         )
     if not access.commission_for(user, organisation.region):
         raise NotAllowed(
-            "user: a nationwide organisation is decided by the CEC, a regional one by its "
-            "region's territorial commission"
+            "user: "
+            + _(
+                "a nationwide organisation is decided by the CEC, a regional one by its "
+                "region's territorial commission"
+            )
         )
     if approve and organisation.kind == Kind.DOMESTIC and not organisation.observation_in_charter:
         refuse(
             "observation_in_charter",
-            "a domestic organisation is accredited only if election observation is among its "
-            "statutory activities",
+            _(
+                "a domestic organisation is accredited only if election observation is among its "
+                "statutory activities"
+            ),
             error=Refused,
         )
     if not approve and not says_something(reason):
-        refuse("reason", "say why the organisation is refused", error=Refused)
+        refuse("reason", _("say why the organisation is refused"), error=Refused)
     now = timezone.now()
     organisation.status = (
         Organisation.Status.ACCREDITED if approve else Organisation.Status.REJECTED
@@ -170,17 +181,18 @@ def organisation_update(
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if not access.commission_for(user, organisation.region):
         raise NotAllowed(
-            "user: an organisation's details are changed by the commission that accredits it",
+            "user: "
+            + _("an organisation's details are changed by the commission that accredits it"),
             field="user",
         )
     if not contact.strip():
-        refuse("contact", "required", error=Refused)
+        refuse("contact", _("required"), error=Refused)
     wanted = {person.pk for person in coordinators}
     current = set(organisation.coordinators.values_list("pk", flat=True))
     if wanted != current and not access.commission_for(user, None):
         refuse(
             "coordinators",
-            "coordinators are appointed only by the CEC's accreditation desk",
+            _("coordinators are appointed only by the CEC's accreditation desk"),
             error=Refused,
         )
     changed = []
@@ -228,24 +240,34 @@ def accreditation_apply(
         closes = timezone.localtime(election.accreditation_closes)
         refuse(
             "election",
-            f"applications closed on {closes:%d %B %Y at %H:%M} (Astana time)",
+            _("applications closed on %(day)s at %(time)s (Astana time)")
+            % {"day": date_format(closes, "j E Y"), "time": f"{closes:%H:%M}"},
             error=Refused,
         )
     if not full_name.strip():
-        refuse("full_name", "required", error=Refused)
+        refuse("full_name", _("required"), error=Refused)
     if not identity_document.strip():
         refuse(
             "identity_document",
-            "required: the number of a passport or identity card",
+            _("required: the number of a passport or identity card"),
             error=Refused,
         )
     if role not in ROLES_BY_KIND[organisation.kind]:
         if role == Role.JOURNALIST:
-            refuse("role", "a journalist applies through an accredited media outlet", error=Refused)
-        sends = " or ".join(f"{r}s" for r in sorted(ROLES_BY_KIND[organisation.kind]))
+            refuse(
+                "role", _("a journalist applies through an accredited media outlet"), error=Refused
+            )
+        sends = _(" or ").join(
+            str(Role(r).label).lower() for r in sorted(ROLES_BY_KIND[organisation.kind])
+        )
         refuse(
             "role",
-            f"a {organisation.get_kind_display().lower()} sends {sends}, not {role}s",
+            _("a %(kind)s sends %(sends)s, not %(role)s")
+            % {
+                "kind": organisation.get_kind_display().lower(),
+                "sends": sends,
+                "role": str(Role(role).label).lower() if role in Role.values else role,
+            },
             error=Refused,
         )
     if organisation.kind in ACCREDITED_BODIES:
@@ -253,10 +275,13 @@ def accreditation_apply(
     if role == Role.INTERPRETER:
         _check_interpreter(interpreter_for, organisation, election)
     elif interpreter_for is not None:
-        refuse("interpreter_for", "only an interpreter accompanies a journalist", error=Refused)
+        refuse("interpreter_for", _("only an interpreter accompanies a journalist"), error=Refused)
     if organisation.region and any(region != organisation.region for region in regions):
         refuse(
-            "regions", f"{organisation} observes only in {organisation.region.name}", error=Refused
+            "regions",
+            _("%(organisation)s observes only in %(region)s")
+            % {"organisation": organisation, "region": organisation.region.name},
+            error=Refused,
         )
     if organisation.region and not regions:
         regions = [organisation.region]  # a regional organisation's people observe its region
@@ -278,19 +303,22 @@ def _require_accredited(organisation: Organisation, election: Election) -> None:
     if organisation.status != Organisation.Status.ACCREDITED:
         refuse(
             "organisation",
-            f"{organisation} is not accredited ({organisation.get_status_display().lower()})",
+            _("%(organisation)s is not accredited (%(status)s)")
+            % {"organisation": organisation, "status": organisation.get_status_display().lower()},
             error=Refused,
         )
     if organisation.valid_until and organisation.valid_until < election.date:
         refuse(
             "organisation",
-            f"{organisation}'s accreditation ended on {organisation.valid_until:%d %B %Y}",
+            _("the accreditation of %(organisation)s ended on %(day)s")
+            % {"organisation": organisation, "day": date_format(organisation.valid_until, "j E Y")},
             error=Refused,
         )
     if organisation.kind == Kind.DOMESTIC and not organisation.observation_in_charter:
         refuse(
             "organisation",
-            f"election observation is not in {organisation}'s charter",
+            _("election observation is not in the charter of %(organisation)s")
+            % {"organisation": organisation},
             error=Refused,
         )
 
@@ -298,17 +326,21 @@ def _require_accredited(organisation: Organisation, election: Election) -> None:
 def _check_interpreter(journalist: Accreditation | None, organisation, election) -> None:
     if journalist is None or journalist.role != Role.JOURNALIST:
         refuse(
-            "interpreter_for", "an interpreter accompanies one journalist: name them", error=Refused
+            "interpreter_for",
+            _("an interpreter accompanies one journalist: name them"),
+            error=Refused,
         )
     if journalist.election_id != election.pk or journalist.organisation_id != organisation.pk:
         refuse(
             "interpreter_for",
-            "the journalist must be of the same outlet and election",
+            _("the journalist must be of the same outlet and election"),
             error=Refused,
         )
     if Accreditation.objects.filter(interpreter_for=journalist).exists():
         refuse(
-            "interpreter_for", f"{journalist.full_name} already has an interpreter", error=Refused
+            "interpreter_for",
+            _("%(journalist)s already has an interpreter") % {"journalist": journalist.full_name},
+            error=Refused,
         )
 
 
@@ -327,20 +359,24 @@ def accreditation_link_account(
 ) -> Accreditation:
     """Give an accredited person the login they observe with (the CEC's desk, once)."""
     if not access.commission_for(user, None):
-        raise NotAllowed("user: an observer's login is linked by the CEC", field="user")
+        raise NotAllowed("user: " + _("an observer's login is linked by the CEC"), field="user")
     accreditation = _lock(accreditation)
     if accreditation.user_id == getattr(account, "pk", None):
         return accreditation
     if accreditation.user_id is not None:
         refuse(
             "user",
-            "this accreditation already has its login; a login is never moved",
+            _("this accreditation already has its login; a login is never moved"),
             error=Refused,
         )
     if account is None or account.is_staff:
-        refuse("user", "an observer's login is not a commission member's", error=Refused)
+        refuse("user", _("an observer's login is not a commission member's"), error=Refused)
     if Accreditation.objects.filter(user=account).exists():
-        refuse("user", f"{account} is already the login of another accreditation", error=Refused)
+        refuse(
+            "user",
+            _("%(account)s is already the login of another accreditation") % {"account": account},
+            error=Refused,
+        )
     accreditation.user = account
     accreditation.save(update_fields=["user", "updated"])
     _event(accreditation, user, accreditation.status, accreditation.status, "login linked")
@@ -354,10 +390,10 @@ def accreditation_decide(
     """The CEC approves or rejects an application (with the reason for a rejection)."""
     accreditation = _lock(accreditation)
     if not access.commission_for(user, None):
-        raise NotAllowed("user: accreditations are decided by the CEC")
+        raise NotAllowed("user: " + _("accreditations are decided by the CEC"))
     if not approve:
         if not says_something(reason):
-            refuse("reason", "say why the application is rejected", error=Refused)
+            refuse("reason", _("say why the application is rejected"), error=Refused)
         _move(accreditation, user, Status.REJECTED, reason)
         return accreditation
     _approve(accreditation, user, reason)
@@ -370,9 +406,9 @@ def accreditation_revoke(
 ) -> Accreditation:
     accreditation = _lock(accreditation)
     if not access.commission_for(user, None):
-        raise NotAllowed("user: accreditations are revoked by the CEC")
+        raise NotAllowed("user: " + _("accreditations are revoked by the CEC"))
     if not says_something(reason):
-        refuse("reason", "say why the accreditation is revoked", error=Refused)
+        refuse("reason", _("say why the accreditation is revoked"), error=Refused)
     _move(accreditation, user, Status.REVOKED, reason)
     return accreditation
 
@@ -406,8 +442,12 @@ def _lock(accreditation: Accreditation) -> Accreditation:
 def _move(accreditation: Accreditation, user, to: str, reason: str) -> None:
     if to not in TRANSITIONS[accreditation.status]:
         raise StateConflict(
-            f"status: an accreditation that is {accreditation.get_status_display().lower()} "
-            f"cannot become {Status(to).label.lower()}",
+            "status: "
+            + _("an accreditation that is %(status)s cannot become %(to)s")
+            % {
+                "status": accreditation.get_status_display().lower(),
+                "to": Status(to).label.lower(),
+            },
             field="status",
             status=accreditation.status,
         )
@@ -435,20 +475,24 @@ def _may_observe(accreditation: Accreditation, station: Station, at: datetime) -
     """Refuse anyone not accredited now, or a station outside their scope or the election."""
     if accreditation.status != Status.APPROVED:
         raise NotAllowed(
-            f"accreditation: yours is {accreditation.get_status_display().lower()}; only an "
-            "approved accreditation observes"
+            "accreditation: "
+            + _("yours is %(status)s; only an approved accreditation observes")
+            % {"status": accreditation.get_status_display().lower()}
         )
     if accreditation.election.status == Election.Status.CERTIFIED:
-        raise NotAllowed("accreditation: the results are final; observation has ended")
+        raise NotAllowed("accreditation: " + _("the results are final; observation has ended"))
     if not ContestStation.objects.filter(election=accreditation.election, station=station).exists():
         raise OutOfScope(
-            f"station: station {station.number} does not vote in {accreditation.election}"
+            "station: "
+            + _("station %(station)s does not vote in %(election)s")
+            % {"station": station.number, "election": accreditation.election}
         )
     regions = list(accreditation.regions.values_list("pk", flat=True))
     if regions and station.region_id not in regions:
         raise OutOfScope(
-            f"station: station {station.number} in {station.region.name} is outside the "
-            "regions of your accreditation"
+            "station: "
+            + _("station %(station)s in %(region)s is outside the regions of your accreditation")
+            % {"station": station.number, "region": station.region.name}
         )
 
 
@@ -467,7 +511,8 @@ def visit_check_in(
     except IntegrityError:
         open_visit = Visit.objects.get(accreditation=accreditation, left__isnull=True)
         raise StateConflict(
-            f"station: check out of station {open_visit.station.number} first",
+            "station: "
+            + _("check out of station %(station)s first") % {"station": open_visit.station.number},
             field="station",
         ) from None
 
@@ -480,10 +525,10 @@ def visit_check_out(*, accreditation: Accreditation, at: datetime | None = None)
         .first()
     )
     if visit is None:
-        raise StateConflict("station: you are not checked in anywhere", field="station")
+        raise StateConflict("station: " + _("you are not checked in anywhere"), field="station")
     visit.left = at or timezone.now()
     if visit.left < visit.arrived:
-        refuse("at", "checking out cannot come before checking in", error=Refused)
+        refuse("at", _("checking out cannot come before checking in"), error=Refused)
     visit.save(update_fields=["left"])
     log_event("visit.checked_out", visit=visit.pk, accreditation=accreditation.pk)
     return visit
@@ -509,19 +554,28 @@ def note_file(
         ("severity", severity, Note.Severity),
     ):  # fmt: skip
         if value not in choices.values:
-            refuse(field, f"one of {', '.join(choices.values)}", error=Refused)
+            refuse(
+                field,
+                _("one of %(values)s") % {"values": ", ".join(choices.values)},
+                error=Refused,
+            )
     if not text.strip():
-        refuse("text", "say what happened", error=Refused)
+        refuse("text", _("say what happened"), error=Refused)
     checklist = dict(checklist or {})
     for key, answer in checklist.items():
         if key not in CHECKLIST:
             refuse(
                 "checklist",
-                f"no question {key!r}; the questions are {', '.join(CHECKLIST)}",
+                _("no question %(key)s; the questions are %(questions)s")
+                % {"key": repr(key), "questions": ", ".join(CHECKLIST)},
                 error=Refused,
             )
         if not isinstance(answer, bool):
-            refuse("checklist", f"{key}: answer yes (true) or no (false)", error=Refused)
+            refuse(
+                "checklist",
+                _("%(key)s: answer yes (true) or no (false)") % {"key": key},
+                error=Refused,
+            )
     photos = list(photos)
     for photo in photos:
         _check_photo(photo, "photos")
@@ -544,7 +598,9 @@ def note_publish(*, note: Note, user: AbstractBaseUser) -> Note:
     station's results page, under the organisation's name."""
     note = Note.objects.select_for_update().select_related("accreditation").get(pk=note.pk)
     if not note.accreditation.organisation.coordinators.filter(pk=user.pk).exists():
-        raise NotAllowed("user: only a coordinator of the observer's organisation publishes a note")
+        raise NotAllowed(
+            "user: " + _("only a coordinator of the observer's organisation publishes a note")
+        )
     note.published = True
     note.save(update_fields=["published", "updated"])
     log_event("note.published", note=note.pk, user=user.username)

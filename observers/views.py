@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from common.errors import ApplicationError
 from common.numbers import parse_whole
@@ -39,7 +39,7 @@ def badge_qr(request: HttpRequest, accreditation: Accreditation) -> str:
 # --- observers in the field --------------------------------------------------------------------
 
 
-NO_STATION = _lazy("No station with this number in the region.")
+NO_STATION = gettext_lazy("No station with this number in the region.")
 
 
 def _my_accreditation(request: HttpRequest) -> Accreditation:

@@ -120,7 +120,9 @@ class StationAdmin(ExportMixin, admin.ModelAdmin):
         try:
             return super().get_export_queryset(request)
         except IncorrectLookupParameters as exc:
-            raise BadRequest(f"no such filter on the station list: {exc}") from exc
+            raise BadRequest(
+                _("no such filter on the station list: %(error)s") % {"error": exc}
+            ) from exc
 
     def import_csv_view(self, request: HttpRequest) -> HttpResponse:
         """Import a CSV with the same all-or-nothing rules as ``manage.py import_stations``."""

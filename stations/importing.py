@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from common.csv_reading import RowError, RowsRefused, csv_rows
 from common.numbers import WholeNumberField
@@ -57,7 +58,11 @@ ProgressCallback = Callable[[str], None]
 class StationImportError(RowsRefused):
     def __init__(self, rows: list[RowError]) -> None:
         lines = len({e.line for e in rows})
-        super().__init__(f"{len(rows)} problem(s) on {lines} line(s); nothing was imported.", rows)
+        super().__init__(
+            _("%(problems)s problem(s) on %(lines)s line(s); nothing was imported.")
+            % {"problems": len(rows), "lines": lines},
+            rows,
+        )
 
 
 @dataclass
@@ -69,12 +74,22 @@ class ImportReport:
     dry_run: bool = False
 
     def __str__(self) -> str:
-        prefix = "Dry run, nothing saved: would have " if self.dry_run else ""
-        districts = f", {len(self.districts_created)} new district(s)"
-        return (
-            f"{prefix}{self.created} created, {self.updated} updated, "
-            f"{self.unchanged} unchanged{districts if self.districts_created else ''}."
-        )
+        counts = {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "districts": len(self.districts_created),
+        }
+        if self.districts_created:
+            done = _(
+                "%(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+                "%(districts)s new district(s)."
+            )
+        else:
+            done = _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+        if self.dry_run:
+            return _("Dry run, nothing saved: would have %(done)s") % {"done": done % counts}
+        return done % counts
 
 
 class YesNoField(forms.Field):
@@ -97,7 +112,9 @@ class YesNoField(forms.Field):
             return True
         if text in self.FALSE:
             return False
-        raise forms.ValidationError(f"write yes or no, not {value!r}", code="invalid")
+        raise forms.ValidationError(
+            _("write yes or no, not %(value)s") % {"value": repr(value)}, code="invalid"
+        )
 
 
 class StationRowForm(forms.Form):
@@ -111,7 +128,7 @@ class StationRowForm(forms.Form):
     registered_voters = WholeNumberField(min_value=0)
     kind = forms.ChoiceField(choices=Station.Kind.choices, required=False)
     country = forms.CharField(
-        required=False, validators=[RegexValidator(r"^[A-Z]{2}$", "use a two-letter ISO code")]
+        required=False, validators=[RegexValidator(r"^[A-Z]{2}$", _("use a two-letter ISO code"))]
     )
     time_zone = forms.CharField(required=False, validators=[validate_time_zone])
     latitude = forms.DecimalField(required=False, min_value=-90, max_value=90, decimal_places=5)
@@ -133,7 +150,8 @@ class StationRowForm(forms.Form):
         code = self.cleaned_data["region"].strip().upper()
         if code not in self.regions:
             raise forms.ValidationError(
-                f"unknown region {code!r}; known codes: {', '.join(sorted(self.regions))}"
+                _("unknown region %(code)s; known codes: %(codes)s")
+                % {"code": repr(code), "codes": ", ".join(sorted(self.regions))}
             )
         return self.regions[code]
 
@@ -147,18 +165,28 @@ class StationRowForm(forms.Form):
         if abroad != (kind == Station.Kind.ABROAD):
             self.add_error(
                 "kind",
-                f"a station in region {region.code} must be "
-                f"{'abroad' if abroad else 'ordinary or closed'}, not {kind}",
+                (
+                    _("a station in region %(region)s must be abroad, not %(kind)s")
+                    if abroad
+                    else _(
+                        "a station in region %(region)s must be ordinary or closed, not %(kind)s"
+                    )
+                )
+                % {"region": region.code, "kind": kind},
             )
         data["kind"] = kind
         if abroad:
             if not data.get("country") or data["country"] == HOME_COUNTRY:
-                self.add_error("country", "a station abroad needs its host country's code")
+                self.add_error("country", _("a station abroad needs its host country's code"))
             if not data.get("time_zone") and "time_zone" not in self.errors:
-                self.add_error("time_zone", "a station abroad needs its host country's zone")
+                self.add_error("time_zone", _("a station abroad needs its host country's zone"))
         else:
             if data.get("country") not in ("", None, HOME_COUNTRY):
-                self.add_error("country", f"a station in {region.code} is in {HOME_COUNTRY}")
+                self.add_error(
+                    "country",
+                    _("a station in %(region)s is in %(country)s")
+                    % {"region": region.code, "country": HOME_COUNTRY},
+                )
             data["country"] = HOME_COUNTRY
             data["time_zone"] = data.get("time_zone") or region.time_zone
         return data
@@ -173,12 +201,15 @@ def decode_upload(source: IO[bytes], size: int) -> io.StringIO:
     often prepend a UTF-8 byte-order mark."""
     if size > settings.IMPORT_MAX_BYTES:
         limit = settings.IMPORT_MAX_BYTES / 1e6
-        message = f"the file is {size / 1e6:.1f} MB; an import takes at most {limit:.1f} MB"
+        message = _("the file is %(size)s MB; an import takes at most %(limit)s MB") % {
+            "size": f"{size / 1e6:.1f}",
+            "limit": f"{limit:.1f}",
+        }
         raise StationImportError([RowError(1, "*", message)])
     try:
         return io.StringIO(source.read().decode("utf-8-sig"), newline="")
     except UnicodeDecodeError as exc:
-        raise StationImportError([RowError(1, "*", "the file is not UTF-8 text")]) from exc
+        raise StationImportError([RowError(1, "*", _("the file is not UTF-8 text"))]) from exc
 
 
 @transaction.atomic
@@ -194,7 +225,7 @@ def stations_import(
     if errors:
         raise StationImportError(errors)
     if not valid:
-        raise StationImportError([RowError(1, "*", "the file has no stations")])
+        raise StationImportError([RowError(1, "*", _("the file has no stations"))])
 
     report = ImportReport(dry_run=dry_run)
     districts = _districts_for(valid, report)
@@ -209,7 +240,7 @@ def stations_import(
         values["district_id"] = districts[(row["region"].pk, row["district"])].pk
         values["region_id"] = row["region"].pk
         wanted[(row["region"].pk, row["number"])] = values
-    _, counts = bulk_upsert(
+    _rows, counts = bulk_upsert(
         Station,
         existing=existing,
         wanted=wanted,
@@ -248,7 +279,8 @@ def _validate(
                 RowError(
                     line,
                     "number",
-                    f"station {key[1]} of {key[0]} is already on line {first_line[key]}",
+                    _("station %(station)s of %(region)s is already on line %(line)s")
+                    % {"station": key[1], "region": key[0], "line": first_line[key]},
                 )
             )
             continue

@@ -104,7 +104,9 @@ class StationReportAdmin(WorkflowAdmin):
             except ApplicationError as exc:
                 form.add_service_errors(exc)
             else:
-                self.message_user(request, f"Saved: {report}.", messages.SUCCESS)
+                self.message_user(
+                    request, _("Saved: %(report)s.") % {"report": report}, messages.SUCCESS
+                )
                 return redirect(request.get_full_path())
         reports = StationReport.objects.filter(election=election, station=station)
         context = self._context(
@@ -151,7 +153,11 @@ def _as_at(request: HttpRequest, election: Election | None) -> datetime:
         try:
             clock = datetime.strptime(wanted, "%H:%M").time()
         except ValueError:
-            messages.error(request, f"at: {wanted!r} is not a time like 14:30; showing now.")
+            messages.error(
+                request,
+                "at: "
+                + _("%(wanted)s is not a time like 14:30; showing now.") % {"wanted": repr(wanted)},
+            )
         else:
             return datetime.combine(election.date, clock, tzinfo=ASTANA)
     return timezone.now()

@@ -97,7 +97,12 @@ class ElectionAdmin(FrozenWithTheBallots):
             except ApplicationError as exc:
                 report_to_admin(request, exc)
             else:
-                self.message_user(request, f"{election}: now {following[0]}", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _("%(election)s: now %(status)s")
+                    % {"election": election, "status": Election.Status(following[0]).label.lower()},
+                    messages.SUCCESS,
+                )
 
 
 @admin.register(Party)
@@ -181,7 +186,11 @@ class ContestAdmin(FrozenWithTheBallots):
             except ApplicationError as exc:
                 report_to_admin(request, exc)
             else:
-                self.message_user(request, f"{contest}: {len(choices) + 1} ballot lines")
+                self.message_user(
+                    request,
+                    _("%(contest)s: %(count)s ballot lines")
+                    % {"contest": contest, "count": len(choices) + 1},
+                )
 
 
 @admin.register(Candidate)

@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -50,7 +51,7 @@ class EntrySerializer(serializers.Serializer):
     def validate_votes(self, votes: dict) -> dict[int, int]:
         positions = {position: parse_whole(position, minimum=1) for position in votes}
         if None in positions.values():
-            raise serializers.ValidationError('positions are whole numbers, e.g. "1"')
+            raise serializers.ValidationError(_('positions are whole numbers, e.g. "1"'))
         return {positions[position]: count for position, count in votes.items()}
 
 
@@ -189,11 +190,17 @@ class ProtocolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """One entry; ``stations`` are those read by ``_stations``, within the user's scope."""
         station = stations.get(data["station"])
         if station is None:
-            raise OutOfScope(f"station: no station {data['station']} in your commission's area")
+            raise OutOfScope(
+                "station: "
+                + _("no station %(station)s in your commission's area")
+                % {"station": data["station"]}
+            )
         if data["contest"] not in contests:
             contest = Contest.objects.select_related("election").filter(pk=data["contest"]).first()
             if contest is None:
-                raise OutOfScope(f"contest: no contest {data['contest']}")
+                raise OutOfScope(
+                    "contest: " + _("no contest %(contest)s") % {"contest": data["contest"]}
+                )
             contests[data["contest"]] = contest
         return protocol_submit_entry(
             station=station,

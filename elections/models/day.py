@@ -30,8 +30,12 @@ class StationReport(models.Model):
         COUNTING_STARTED = "counting_started", _("Counting started")
         COUNTING_FINISHED = "counting_finished", _("Counting finished")
 
-    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="reports")
-    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="reports")
+    election = models.ForeignKey(
+        Election, on_delete=models.PROTECT, related_name="reports", verbose_name=_("election")
+    )
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="reports", verbose_name=_("station")
+    )
     kind = models.CharField(_("report"), max_length=20, choices=Kind.choices)
     hour = models.TimeField(_("turnout hour (local)"), null=True, blank=True)
     at = models.DateTimeField(_("when"))
@@ -39,7 +43,9 @@ class StationReport(models.Model):
     decision = models.TextField(_("commission's decision"), blank=True)
     # Sent long after the stated time: why (the line was down, ...). Empty when sent in time.
     late_reason = models.TextField(_("why it is reported late"), blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("user")
+    )
     # When the server received it: the dashboard's replay goes by this, never by ``at``.
     created = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
 

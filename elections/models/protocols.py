@@ -65,8 +65,12 @@ class Protocol(ProtocolNumbers, Timestamped):
         REJECTED = "rejected", _("Correction rejected")  # a proposal that was turned down
         SUPERSEDED = "superseded", _("Superseded")  # an accepted version replaced by a correction
 
-    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="protocols")
-    contest = models.ForeignKey(Contest, on_delete=models.PROTECT, related_name="protocols")
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="protocols", verbose_name=_("station")
+    )
+    contest = models.ForeignKey(
+        Contest, on_delete=models.PROTECT, related_name="protocols", verbose_name=_("contest")
+    )
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     is_active = models.BooleanField(
@@ -75,10 +79,17 @@ class Protocol(ProtocolNumbers, Timestamped):
         help_text=_("The one version that stands; corrections awaiting approval are not."),
     )
     supersedes = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("supersedes"),
     )
     cycle = models.PositiveSmallIntegerField(
-        default=1, help_text=_("Counts the rounds of double entry; a return starts a new one.")
+        _("cycle"),
+        default=1,
+        help_text=_("Counts the rounds of double entry; a return starts a new one."),
     )
     # Indexed: /media/ looks a scan up by its name to decide who may read it.
     scan = models.FileField(
@@ -90,17 +101,29 @@ class Protocol(ProtocolNumbers, Timestamped):
     # reference (court or body, number, date) is required then, and published with the record.
     legal_basis = models.CharField(_("legal decision ordering the correction"), max_length=200,
                                    blank=True)  # fmt: skip
-    warnings = models.JSONField(default=list, blank=True)  # [{code, field, message}]
-    flags = models.JSONField(default=list, blank=True)  # quarantine flags, same shape
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)  # [{code, field, message}]
+    flags = models.JSONField(_("flags"), default=list, blank=True)  # quarantine flags, same shape
     explanation = models.TextField(_("explanation of the warnings"), blank=True)
     # Of the agreed votes in ballot order: finds identical protocols with one indexed lookup.
-    votes_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    votes_fingerprint = models.CharField(
+        _("votes fingerprint"), max_length=64, blank=True, editable=False
+    )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decision_comment = models.TextField(_("supervisor's comment"), blank=True)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
     )
 
     class Meta:
@@ -140,11 +163,17 @@ class Protocol(ProtocolNumbers, Timestamped):
 class ProtocolVote(models.Model):
     """The agreed votes for one ballot line of a protocol; summed by SQL for the totals."""
 
-    protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="votes")
-    ballot_line = models.ForeignKey(BallotLine, on_delete=models.PROTECT, related_name="votes")
+    protocol = models.ForeignKey(
+        Protocol, on_delete=models.CASCADE, related_name="votes", verbose_name=_("protocol")
+    )
+    ballot_line = models.ForeignKey(
+        BallotLine, on_delete=models.PROTECT, related_name="votes", verbose_name=_("ballot line")
+    )
     votes = models.PositiveIntegerField(_("votes"))
 
     class Meta:
+        verbose_name = _("protocol vote")
+        verbose_name_plural = _("protocol votes")
         ordering = ["protocol", "ballot_line__position"]
         constraints = [
             models.UniqueConstraint(fields=["protocol", "ballot_line"], name="vote_line_once"),
@@ -157,15 +186,21 @@ class ProtocolVote(models.Model):
 class ProtocolEntry(ProtocolNumbers):
     """One clerk's typing of a protocol, kept as typed, whatever is decided afterwards."""
 
-    protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="entries")
-    cycle = models.PositiveSmallIntegerField()
-    round = models.PositiveSmallIntegerField(help_text=_("1 for the first entry, 2 for the second"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    votes = models.JSONField(help_text=_("Votes by ballot position, as typed"))
-    explanation = models.TextField(blank=True)
+    protocol = models.ForeignKey(
+        Protocol, on_delete=models.CASCADE, related_name="entries", verbose_name=_("protocol")
+    )
+    cycle = models.PositiveSmallIntegerField(_("cycle"))
+    round = models.PositiveSmallIntegerField(
+        _("round"), help_text=_("1 for the first entry, 2 for the second")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    votes = models.JSONField(_("votes"), help_text=_("Votes by ballot position, as typed"))
+    explanation = models.TextField(_("explanation"), blank=True)
     # Fields where a supervisor chose the other clerk's value: this clerk's typing errors.
-    error_fields = models.JSONField(default=list, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    error_fields = models.JSONField(_("error fields"), default=list, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["protocol", "cycle", "round"]
@@ -186,15 +221,21 @@ class ProtocolEntry(ProtocolNumbers):
 class ProtocolEvent(models.Model):
     """Append-only history of a protocol: who did what, when, from which status to which, why."""
 
-    protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="events")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    reason = models.TextField(blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    protocol = models.ForeignKey(
+        Protocol, on_delete=models.CASCADE, related_name="events", verbose_name=_("protocol")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    action = models.CharField(_("action"), max_length=40)
+    from_status = models.CharField(_("from status"), max_length=16, blank=True)
+    to_status = models.CharField(_("to status"), max_length=16)
+    reason = models.TextField(_("reason"), blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("protocol event")
+        verbose_name_plural = _("protocol events")
         ordering = ["created", "pk"]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """Published station results: an append-only chain that anyone can verify from a download."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from elections.models.protocols import Protocol
 
@@ -13,13 +14,17 @@ class Publication(models.Model):
     leaving one out, breaks every hash after it.
     """
 
-    sequence = models.PositiveBigIntegerField(unique=True)
-    protocol = models.OneToOneField(Protocol, on_delete=models.PROTECT, related_name="publication")
-    record = models.JSONField()
-    sha256 = models.CharField(max_length=64, unique=True)
-    published = models.DateTimeField(auto_now_add=True)
+    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    protocol = models.OneToOneField(
+        Protocol, on_delete=models.PROTECT, related_name="publication", verbose_name=_("protocol")
+    )
+    record = models.JSONField(_("record"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    published = models.DateTimeField(_("published"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
         ordering = ["sequence"]
 
     def __str__(self) -> str:

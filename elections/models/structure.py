@@ -93,14 +93,23 @@ ELECTION_TRANSITIONS: dict[str, set[str]] = {
 class ElectionStatusChange(models.Model):
     """Append-only history of an election's status: who moved it, when, from what, and why."""
 
-    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="status_changes")
-    from_status = models.CharField(max_length=10, choices=Election.Status.choices)
-    to_status = models.CharField(max_length=10, choices=Election.Status.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True)
-    reason = models.TextField(blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    election = models.ForeignKey(
+        Election,
+        on_delete=models.PROTECT,
+        related_name="status_changes",
+        verbose_name=_("election"),
+    )
+    from_status = models.CharField(_("from status"), max_length=10, choices=Election.Status.choices)
+    to_status = models.CharField(_("to status"), max_length=10, choices=Election.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, verbose_name=_("user")
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("election status change")
+        verbose_name_plural = _("election status changes")
         ordering = ["created", "pk"]
 
     def __str__(self) -> str:
@@ -108,7 +117,9 @@ class ElectionStatusChange(models.Model):
 
 
 class Party(Timestamped):
-    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="parties")
+    election = models.ForeignKey(
+        Election, on_delete=models.PROTECT, related_name="parties", verbose_name=_("election")
+    )
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=40)
     colour = models.CharField(_("colour"), max_length=7, default="#777777", help_text="#rrggbb")
@@ -159,17 +170,21 @@ class Contest(Timestamped):
         REPEAT_ELECTION = "repeat", _("No one is elected; a repeat election is called")
         LEADING_CANDIDATE = "leading_candidate", _("The candidate with the most votes is elected")
 
-    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="contests")
+    election = models.ForeignKey(
+        Election, on_delete=models.PROTECT, related_name="contests", verbose_name=_("election")
+    )
     code = models.SlugField(_("code"), max_length=60, help_text=_("Unique within the election."))
     body = models.CharField(_("body"), max_length=20, choices=Body.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="contests",
         help_text=_("Empty for a nationwide contest."),
+        verbose_name=_("region"),
     )  # fmt: skip
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, null=True, blank=True, related_name="contests",
         help_text=_("The district or city whose maslikhat this contest elects."),
+        verbose_name=_("district"),
     )  # fmt: skip
     number = models.PositiveSmallIntegerField(_("number"), default=1)
     name = models.CharField(_("name"), max_length=200)
@@ -224,11 +239,17 @@ class ContestStation(models.Model):
     covered twice by contests of the same body and kind in one election.
     """
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="coverage")
-    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="coverage")
-    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+")
-    body = models.CharField(max_length=20, choices=Contest.Body.choices)
-    kind = models.CharField(max_length=16, choices=Contest.Kind.choices)
+    contest = models.ForeignKey(
+        Contest, on_delete=models.CASCADE, related_name="coverage", verbose_name=_("contest")
+    )
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="coverage", verbose_name=_("station")
+    )
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="+", verbose_name=_("election")
+    )
+    body = models.CharField(_("body"), max_length=20, choices=Contest.Body.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=Contest.Kind.choices)
 
     class Meta:
         verbose_name = _("covered station")
@@ -250,7 +271,9 @@ class Candidate(Timestamped):
         FEMALE = "F", _("Female")
         MALE = "M", _("Male")
 
-    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="candidates")
+    election = models.ForeignKey(
+        Election, on_delete=models.PROTECT, related_name="candidates", verbose_name=_("election")
+    )
     registration_number = models.CharField(
         _("registration number"), max_length=20, help_text=_("As on the registration certificate.")
     )
@@ -258,6 +281,7 @@ class Candidate(Timestamped):
     party = models.ForeignKey(
         Party, on_delete=models.PROTECT, null=True, blank=True, related_name="candidates",
         help_text=_("Empty for a self-nominated candidate."),
+        verbose_name=_("party"),
     )  # fmt: skip
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     date_of_birth = models.DateField(_("date of birth"))
@@ -265,6 +289,7 @@ class Candidate(Timestamped):
     contest = models.ForeignKey(
         Contest, on_delete=models.PROTECT, null=True, blank=True, related_name="candidates",
         help_text=_("The single-member district the candidate stands in, if any."),
+        verbose_name=_("contest"),
     )  # fmt: skip
 
     class Meta:
@@ -292,8 +317,12 @@ class Candidate(Timestamped):
 class PartyList(Timestamped):
     """A party's ordered list of candidates in one party-list contest."""
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="party_lists")
-    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="lists")
+    contest = models.ForeignKey(
+        Contest, on_delete=models.CASCADE, related_name="party_lists", verbose_name=_("contest")
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="lists", verbose_name=_("party")
+    )
 
     class Meta:
         ordering = ["contest", "party__registration_order"]
@@ -308,9 +337,16 @@ class PartyList(Timestamped):
 
 
 class PartyListEntry(models.Model):
-    party_list = models.ForeignKey(PartyList, on_delete=models.CASCADE, related_name="entries")
+    party_list = models.ForeignKey(
+        PartyList, on_delete=models.CASCADE, related_name="entries", verbose_name=_("party list")
+    )
     position = models.PositiveSmallIntegerField(_("position"))
-    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="list_entries")
+    candidate = models.ForeignKey(
+        Candidate,
+        on_delete=models.PROTECT,
+        related_name="list_entries",
+        verbose_name=_("candidate"),
+    )
 
     class Meta:
         ordering = ["party_list", "position"]
@@ -328,13 +364,25 @@ class PartyListEntry(models.Model):
 class BallotLine(models.Model):
     """One line of a contest's ballot paper: a party, a candidate, or "Against all" (last)."""
 
-    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="ballot_lines")
+    contest = models.ForeignKey(
+        Contest, on_delete=models.CASCADE, related_name="ballot_lines", verbose_name=_("contest")
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     party = models.ForeignKey(
-        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("party"),
     )
     candidate = models.ForeignKey(
-        Candidate, on_delete=models.PROTECT, null=True, blank=True, related_name="ballot_lines"
+        Candidate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ballot_lines",
+        verbose_name=_("candidate"),
     )
     is_against_all = models.BooleanField(_("against all"), default=False)
 

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from elections.models import Election, StationReport, turnout_hours
 from elections.selectors import election_stations
 from stations.models import Region
@@ -30,12 +32,12 @@ def turnout_series(election: Election) -> tuple[TurnoutSeries, list[TurnoutSerie
         election=election, kind__in=[Kind.TURNOUT, Kind.CLOSED], voters__isnull=False
     ).values_list("station_id", "kind", "hour", "voters")
     for station_id, kind, hour, voters in reports:
-        label = f"{hour:%H:%M}" if kind == Kind.TURNOUT else "close"
+        label = f"{hour:%H:%M}" if kind == Kind.TURNOUT else _("close")
         for area in (None, region_of[station_id]):
             total = sums.setdefault((area, label), [0, 0])
             total[0] += voters
             total[1] += registered[station_id]
-    labels = [f"{hour:%H:%M}" for hour in turnout_hours(election)] + ["close"]
+    labels = [f"{hour:%H:%M}" for hour in turnout_hours(election)] + [_("close")]
 
     def series(area: int | None, name: str, code: str) -> TurnoutSeries:
         points = [

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError, StateConflict, refuse
 from common.text import says_something
@@ -104,7 +106,7 @@ def station_reports_submit(
     """
     stations = {report.station.pk: report.station for report in reports}
     for station in stations.values():
-        access.require_scope(user, station, access.ENTER, "report for")
+        access.require_scope(user, station, access.ENTER, _("report for"))
     covered: set[int] | None = None
     received = timezone.now()
     for report in reports:
@@ -117,7 +119,12 @@ def station_reports_submit(
             )
         if report.station.pk not in covered:
             number = report.station.number
-            refuse("station", f"station {number} has no ballot in {election}", error=ReportRefused)
+            refuse(
+                "station",
+                _("station %(station)s has no ballot in %(election)s")
+                % {"station": number, "election": election},
+                error=ReportRefused,
+            )
         _check_received(report, received)
     # Lock the stations' rows, in one order: two reports for one station are checked one after
     # the other, and two batches never wait on each other's locks.
@@ -151,7 +158,7 @@ def station_reports_submit(
     try:
         return StationReport.objects.bulk_create(saved)
     except IntegrityError as exc:  # pragma: no cover - the station lock makes this a backstop
-        raise StateConflict("kind: this was reported a moment ago", field="kind") from exc
+        raise StateConflict("kind: " + _("this was reported a moment ago"), field="kind") from exc
 
 
 def _check_report(election: Election, report: Report) -> None:
@@ -160,13 +167,20 @@ def _check_report(election: Election, report: Report) -> None:
     if kind not in NEEDS:
         refuse(
             "kind",
-            f"{kind!r} is not a report; choose one of {', '.join(NEEDS)}",
+            _("%(kind)s is not a report; choose one of %(kinds)s")
+            % {"kind": repr(kind), "kinds": ", ".join(NEEDS)},
             error=ReportRefused,
         )
     if election.status not in DURING[kind]:
         raise StateConflict(
-            f"kind: {Kind(kind).label.lower()} is reported while the election is "
-            f"{' or '.join(sorted(DURING[kind]))}; {election} is {election.status}",
+            "kind: "
+            + _("%(kind)s is reported while the election is %(phases)s; %(election)s is %(status)s")
+            % {
+                "kind": Kind(kind).label.lower(),
+                "phases": _(" or ").join(sorted(DURING[kind])),
+                "election": election,
+                "status": election.status,
+            },
             field="kind",
             status=election.status,
         )
@@ -176,17 +190,25 @@ def _check_received(report: Report, received: datetime) -> None:
     """The stated time against the receipt: with its zone, not ahead, late only with a reason."""
     at, station = report.at, report.station
     if timezone.is_naive(at):
-        refuse("at", "give the time with its zone", error=ReportRefused)
+        refuse("at", _("give the time with its zone"), error=ReportRefused)
     if at > received + CLOCK_SKEW:
-        refuse("at", "a report cannot be dated in the future", error=ReportRefused)
+        refuse("at", _("a report cannot be dated in the future"), error=ReportRefused)
     late = received - at > timedelta(minutes=settings.REPORT_LATE_MINUTES)
     if late and not says_something(report.late_reason):
         refuse(
             "late_reason",
-            f"the stated time {_local(at, station)} on {at.astimezone(station.zone):%d.%m.%Y} is "
-            f"more than {settings.REPORT_LATE_MINUTES} minutes before the report was received "
-            f"({_local(received, station)} on {received.astimezone(station.zone):%d.%m.%Y}): "
-            "say why it is reported late",
+            _(
+                "the stated time %(at)s on %(day)s is more than %(minutes)s minutes before the "
+                "report was received (%(received)s on %(received_day)s): say why it is "
+                "reported late"
+            )
+            % {
+                "at": _local(at, station),
+                "day": f"{at.astimezone(station.zone):%d.%m.%Y}",
+                "minutes": settings.REPORT_LATE_MINUTES,
+                "received": _local(received, station),
+                "received_day": f"{received.astimezone(station.zone):%d.%m.%Y}",
+            },
             error=ReportRefused,
         )
 
@@ -207,24 +229,31 @@ def _check_order(
     if kind in done:
         refuse(
             "kind",
-            f"{label} was already reported at {_local(done[kind].at, station)}",
+            _("%(kind)s was already reported at %(at)s")
+            % {"kind": label, "at": _local(done[kind].at, station)},
             error=ReportRefused,
         )
     needed = NEEDS[kind]
     if needed and needed not in done:
         refuse(
             "kind",
-            f"{label} cannot be reported before {Kind(needed).label.lower()}",
+            _("%(kind)s cannot be reported before %(needed)s")
+            % {"kind": label, "needed": Kind(needed).label.lower()},
             error=ReportRefused,
         )
     if kind == Kind.TURNOUT and Kind.CLOSED in done:
-        refuse("kind", "turnout cannot be reported after closed", error=ReportRefused)
+        refuse("kind", _("turnout cannot be reported after closed"), error=ReportRefused)
     latest = max(earlier, key=lambda r: r.at, default=None)
     if latest is not None and at < latest.at:
         refuse(
             "at",
-            f"{label} at {_local(at, station)} would come before "
-            f"{Kind(latest.kind).label.lower()} at {_local(latest.at, station)}",
+            _("%(kind)s at %(at)s would come before %(latest)s at %(latest_at)s")
+            % {
+                "kind": label,
+                "at": _local(at, station),
+                "latest": Kind(latest.kind).label.lower(),
+                "latest_at": _local(latest.at, station),
+            },
             error=ReportRefused,
         )
     if at.astimezone(station.zone).date() != election.date and kind in (
@@ -233,7 +262,8 @@ def _check_order(
     ):
         refuse(
             "at",
-            f"{label} must be on election day, {election.date:%d %B %Y}, station time",
+            _("%(kind)s must be on election day, %(date)s, station time")
+            % {"kind": label, "date": date_format(election.date, "j E Y")},
             error=ReportRefused,
         )
     opens, closes = station.polling_hours(
@@ -242,22 +272,26 @@ def _check_order(
     if kind == Kind.OPENED and at < opens and not says_something(decision):
         refuse(
             "decision",
-            f"opening at {_local(at, station)}, before the normal {opens:%H:%M}, needs the "
-            "commission's decision",
+            _("opening at %(at)s, before the normal %(normal)s, needs the commission's decision")
+            % {"at": _local(at, station), "normal": f"{opens:%H:%M}"},
             error=ReportRefused,
         )
     if kind == Kind.CLOSED and at < closes and not says_something(decision):
         refuse(
             "decision",
-            f"closing at {_local(at, station)}, before the normal {closes:%H:%M}, needs the "
-            "commission's decision",
+            _("closing at %(at)s, before the normal %(normal)s, needs the commission's decision")
+            % {"at": _local(at, station), "normal": f"{closes:%H:%M}"},
             error=ReportRefused,
         )
     if kind == Kind.TURNOUT:
         _check_turnout(election, station, turnouts, at, hour, voters)
     elif voters is not None:
         if kind != Kind.CLOSED:
-            refuse("voters", f"a {label} report carries no voter count", error=ReportRefused)
+            refuse(
+                "voters",
+                _("a %(kind)s report carries no voter count") % {"kind": label},
+                error=ReportRefused,
+            )
         _check_voters(election, station, voters, turnouts, None)
 
 
@@ -272,21 +306,30 @@ def _check_turnout(
     hours = turnout_hours(election)
     if hour not in hours:
         listed = ", ".join(f"{h:%H:%M}" for h in hours)
-        refuse("hour", f"turnout is reported at {listed} local time", error=ReportRefused)
+        refuse(
+            "hour",
+            _("turnout is reported at %(hours)s local time") % {"hours": listed},
+            error=ReportRefused,
+        )
     if voters is None:
         refuse(
             "voters",
-            "a turnout report needs the number of voters who received ballots",
+            _("a turnout report needs the number of voters who received ballots"),
             error=ReportRefused,
         )
     if at.astimezone(station.zone).time() < hour:
         refuse(
             "at",
-            f"the {hour:%H:%M} turnout cannot be reported at {_local(at, station)}",
+            _("the %(hour)s turnout cannot be reported at %(at)s")
+            % {"hour": f"{hour:%H:%M}", "at": _local(at, station)},
             error=ReportRefused,
         )
     if any(report.hour == hour for report in turnouts):
-        refuse("hour", f"the {hour:%H:%M} turnout was already reported", error=ReportRefused)
+        refuse(
+            "hour",
+            _("the %(hour)s turnout was already reported") % {"hour": f"{hour:%H:%M}"},
+            error=ReportRefused,
+        )
     _check_voters(election, station, voters, turnouts, hour)
 
 
@@ -299,15 +342,22 @@ def _check_voters(
 ) -> None:
     """Turnout never falls from one hour to the next and never passes the register."""
     if voters < 0:
-        refuse("voters", "the number of voters cannot be negative", error=ReportRefused)
+        refuse("voters", _("the number of voters cannot be negative"), error=ReportRefused)
     limit = int(
         station.registered_voters * (1 + election.register_tolerance_percent / Decimal(100))
     )
     if voters > limit:
         refuse(
             "voters",
-            f"{voters} voters is more than the register of {station.registered_voters} "
-            f"allows (tolerance {election.register_tolerance_percent} %)",
+            _(
+                "%(voters)s voters is more than the register of %(register)s allows "
+                "(tolerance %(tolerance)s %%)"
+            )
+            % {
+                "voters": voters,
+                "register": station.registered_voters,
+                "tolerance": election.register_tolerance_percent,
+            },
             error=ReportRefused,
         )
     for report in turnouts:
@@ -315,15 +365,18 @@ def _check_voters(
         if before and voters < report.voters:
             refuse(
                 "voters",
-                f"turnout cannot fall: {report.voters} voters were reported at "
-                f"{report.hour:%H:%M}, {voters} now",
+                _("turnout cannot fall: %(before)s voters were reported at %(hour)s, %(now)s now")
+                % {"before": report.voters, "hour": f"{report.hour:%H:%M}", "now": voters},
                 error=ReportRefused,
             )
         if not before and voters > report.voters:
             refuse(
                 "voters",
-                f"turnout cannot fall: {report.voters} voters were reported at "
-                f"{report.hour:%H:%M}, later than {hour:%H:%M}",
+                _(
+                    "turnout cannot fall: %(before)s voters were reported at %(hour)s, later "
+                    "than %(now)s"
+                )
+                % {"before": report.voters, "hour": f"{report.hour:%H:%M}", "now": f"{hour:%H:%M}"},
                 error=ReportRefused,
             )
 

@@ -11,6 +11,7 @@ from typing import IO
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from common.csv_reading import RowError, RowsRefused, csv_rows
 from common.errors import NON_FIELD, ApplicationError
@@ -74,7 +75,7 @@ def protocols_import(
             continue
         touched.add(protocol.pk)
     if not report.rows:
-        errors.append(RowError(1, "*", "the file has no protocols"))
+        errors.append(RowError(1, "*", _("the file has no protocols")))
     if errors:
         raise ProtocolImportError(errors)
     if dry_run:
@@ -101,7 +102,8 @@ def _parse(
         ).first()
     if station is None:
         errors["station"] = [
-            f"no station {cells.get('station', '')[:40]!r} in region {cells.get('region')!r}"
+            _("no station %(station)s in region %(region)s")
+            % {"station": repr(cells.get("station", "")[:40]), "region": repr(cells.get("region"))}
         ]
     numbers: dict[str, int | None] = {}
     for name in PROTOCOL_LINES:
@@ -109,7 +111,8 @@ def _parse(
         numbers[name] = _count(value)
         if numbers[name] is None:
             errors.setdefault(name, []).append(
-                f"write a whole number ≥ 0 in digits 0-9, not {value[:40]!r}"
+                _("write a whole number ≥ 0 in digits 0-9, not %(value)s")
+                % {"value": repr(value[:40])}
             )
     votes = {
         position: _count(part.strip())
@@ -117,8 +120,10 @@ def _parse(
     }
     if None in votes.values():
         errors["votes"] = [
-            "write the votes in ballot order separated by ';', each a whole number ≥ 0 in "
-            "digits 0-9, e.g. 400;150;40"
+            _(
+                "write the votes in ballot order separated by ';', each a whole number ≥ 0 in "
+                "digits 0-9, e.g. 400;150;40"
+            )
         ]
     if errors:
         raise ApplicationError("row: invalid", errors=errors)

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, FilteredRelation, Max, Q
+from django.utils.translation import gettext as _
 
 from common import uploads
 from common.errors import ApplicationError, NotAllowed, StateConflict
@@ -68,19 +69,24 @@ def protocol_submit_entry(
     *, station: Station, contest: Contest, user: AbstractBaseUser, data: EntryData
 ) -> Protocol:
     """Take a clerk's entry: the first of a round, or the blind second one that settles it."""
-    access.require_scope(user, station, access.ENTER, "enter protocols for")
+    access.require_scope(user, station, access.ENTER, _("enter protocols for"))
     election = contest.election
     if election.status != Election.Status.COUNTING:
         raise StateConflict(
-            f"election: protocols are entered while the election is counting; "
-            f"{election} is in {election.status}",
+            "election: "
+            + _("protocols are entered while the election is counting; %(election)s is %(status)s")
+            % {"election": election, "status": election.get_status_display().lower()},
             field="contest",
         )
     ballot = frozen_ballot(contest)
     if station.pk not in ballot.station_ids:
+        not_here = _("station %(station)s does not vote in %(contest)s") % {
+            "station": station.number,
+            "contest": contest,
+        }
         raise ProtocolInvalid(
-            f"contest: station {station.number} does not vote in {contest}",
-            errors={"contest": [f"station {station.number} does not vote in {contest}"]},
+            f"contest: {not_here}",
+            errors={"contest": [not_here]},
         )
     lines = ballot.lines
     _check_entry(data, lines, station, election)
@@ -107,8 +113,16 @@ def protocol_submit_entry(
         _second_entry(protocol, user, data, lines)
     else:
         raise StateConflict(
-            f"status: the protocol of station {station.number} for {contest} is "
-            f"{protocol.get_status_display().lower()}; it takes no entry now",
+            "status: "
+            + _(
+                "the protocol of station %(station)s for %(contest)s is %(status)s; it takes "
+                "no entry now"
+            )
+            % {
+                "station": station.number,
+                "contest": contest,
+                "status": protocol.get_status_display().lower(),
+            },
             field="status",
             status=protocol.status,
         )
@@ -129,18 +143,25 @@ def _check_entry(
     for name, value in data.numbers.items():
         if value is not None and not _countable(value):
             errors.setdefault(name, []).append(
-                f"{PROTOCOL_LINES[name]} must be a whole number from 0 to {PROTOCOL_NUMBER_MAX:,}"
+                _("%(line)s must be a whole number from 0 to %(max)s")
+                % {"line": PROTOCOL_LINES[name], "max": f"{PROTOCOL_NUMBER_MAX:,}"}
             )
     positions = {line.position for line in lines}
     for position in sorted(set(data.votes) - positions):
-        errors.setdefault("votes", []).append(f"the ballot has no line {position}")
+        errors.setdefault("votes", []).append(
+            _("the ballot has no line %(position)s") % {"position": position}
+        )
     data.vote_list = []
     for line in lines:
         value = data.votes.get(line.position)
         if value is None or not _countable(value):
             errors.setdefault("votes", []).append(
-                f"line {line.position} ({line.label}) needs a whole number of votes from 0 to "
-                f"{PROTOCOL_NUMBER_MAX:,}"
+                _("line %(position)s (%(label)s) needs a whole number of votes from 0 to %(max)s")
+                % {
+                    "position": line.position,
+                    "label": line.label,
+                    "max": f"{PROTOCOL_NUMBER_MAX:,}",
+                }
             )
         else:
             data.vote_list.append(value)
@@ -153,7 +174,8 @@ def _check_entry(
         signals = _warnings(data.numbers, station, election)
         if signals and not says_something(data.explanation):
             errors["explanation"] = [
-                f"explain before submitting: {finding.message}" for finding in signals
+                _("explain before submitting: %(warning)s") % {"warning": finding.message}
+                for finding in signals
             ]
     if errors:
         first = next(iter(errors.items()))
@@ -194,8 +216,12 @@ def _first_protocol(station: Station, contest: Contest, user, data: EntryData) -
         )
     except IntegrityError as exc:  # another clerk's first entry was saved a moment earlier
         raise StateConflict(
-            f"status: a first entry for station {station.number} in {contest} was just saved; "
-            "make the second entry instead",
+            "status: "
+            + _(
+                "a first entry for station %(station)s in %(contest)s was just saved; make the "
+                "second entry instead"
+            )
+            % {"station": station.number, "contest": contest},
             field="status",
         ) from exc
     _save_entry(protocol, user, 1, data)
@@ -216,7 +242,9 @@ def _save_entry(protocol: Protocol, user, round_: int, data: EntryData) -> Proto
         )
     except IntegrityError as exc:  # the same round was entered by someone else just now
         raise StateConflict(
-            f"status: entry {round_} of this protocol was just made by another clerk",
+            "status: "
+            + _("entry %(round)s of this protocol was just made by another clerk")
+            % {"round": round_},
             field="status",
         ) from exc
 
@@ -229,8 +257,11 @@ def _second_entry(protocol: Protocol, user, data: EntryData, lines: list[BallotL
         first = protocol.entries.get(cycle=protocol.cycle, round=1)
     if first.user_id == user.pk:
         raise NotAllowed(
-            "user: the second entry must be made by a different clerk than the first, without "
-            "seeing it",
+            "user: "
+            + _(
+                "the second entry must be made by a different clerk than the first, without "
+                "seeing it"
+            ),
             field="user",
         )
     second = _save_entry(protocol, user, 2, data)
@@ -310,15 +341,16 @@ def protocol_resolve(
 ) -> Protocol:
     """Settle a mismatch by choosing, for every differing field, entry 1 or entry 2."""
     protocol = _lock_for_review(protocol, user)
-    _expect(protocol, Status.MISMATCH, "resolve a mismatch")
-    _require_not_an_author(protocol, user, "resolve its mismatch")
+    _expect(protocol, Status.MISMATCH, _("resolve a mismatch"))
+    _require_not_an_author(protocol, user, _("resolve its mismatch"))
     first, second = protocol.entries.filter(cycle=protocol.cycle).order_by("round")
     differing = entry_differences(first, second)
     unsettled = [name for name in differing if choices.get(name) not in (1, 2)]
     if unsettled:
         raise ProtocolInvalid(
-            f"choices: choose entry 1 or 2 for {', '.join(unsettled)}",
-            errors={name: ["choose entry 1 or 2"] for name in unsettled},
+            "choices: "
+            + _("choose entry 1 or 2 for %(fields)s") % {"fields": ", ".join(unsettled)},
+            errors={name: [_("choose entry 1 or 2")] for name in unsettled},
         )
     chosen = {1: first, 2: second}
     for name in differing:
@@ -337,8 +369,12 @@ def protocol_resolve(
     errors = checks.control_errors(numbers, votes)
     if errors:
         raise ProtocolInvalid(
-            f"choices: the chosen values break a control relation: {errors[0].message}; "
-            "return the protocol for re-entry instead",
+            "choices: "
+            + _(
+                "the chosen values break a control relation: %(error)s; return the protocol "
+                "for re-entry instead"
+            )
+            % {"error": errors[0].message},
             errors={e.field: [e.message] for e in errors},
         )
     _agree(protocol, user, "mismatch resolved", numbers, votes, lines, [first, second])
@@ -350,8 +386,8 @@ def protocol_resolve(
 def protocol_accept(*, protocol: Protocol, user: AbstractBaseUser, comment: str) -> Protocol:
     """Accept a protocol held for review, with the supervisor's reasons."""
     protocol = _lock_for_review(protocol, user)
-    _expect(protocol, Status.REVIEW, "accept")
-    _require_not_an_author(protocol, user, "accept it")
+    _expect(protocol, Status.REVIEW, _("accept"))
+    _require_not_an_author(protocol, user, _("accept it"))
     if not says_something(comment):
         raise ProtocolInvalid(
             "comment: say why the warnings or flags are acceptable",
@@ -368,8 +404,8 @@ def protocol_return(*, protocol: Protocol, user: AbstractBaseUser, reason: str) 
     """Send a protocol back: both entries are set aside and it is entered twice afresh."""
     protocol = _lock_for_review(protocol, user)
     if protocol.status not in (Status.MISMATCH, Status.REVIEW):
-        _expect(protocol, Status.REVIEW, "return")
-    _require_not_an_author(protocol, user, "return it")
+        _expect(protocol, Status.REVIEW, _("return"))
+    _require_not_an_author(protocol, user, _("return it"))
     if not says_something(reason):
         raise ProtocolInvalid(
             "reason: say why the protocol goes back", errors={"reason": ["required"]}
@@ -409,14 +445,16 @@ def protocol_propose_correction(
     commission's on a complaint) may change a result: its reference is then required.
     """
     protocol = _lock_for_review(protocol, user)
-    _expect(protocol, Status.ACCEPTED, "correct")
+    _expect(protocol, Status.ACCEPTED, _("correct"))
     if not says_something(reason):
         raise ProtocolInvalid(
             "reason: a correction needs its reason", errors={"reason": ["required"]}
         )
     _require_legal_basis_once_certified(protocol.contest.election, legal_basis)
     if Protocol.objects.filter(supersedes=protocol, status=Status.CORRECTION).exists():
-        raise StateConflict("status: a correction of this protocol is already awaiting approval")
+        raise StateConflict(
+            "status: " + _("a correction of this protocol is already awaiting approval")
+        )
     latest = Protocol.objects.filter(station=protocol.station, contest=protocol.contest)
     lines = list(protocol.contest.ballot_lines.order_by("position"))
     data.explanation = data.explanation or reason  # the reason explains any warning
@@ -449,10 +487,11 @@ def protocol_decide_correction(
 ) -> Protocol:
     """Approve (the new version stands) or reject a proposed correction."""
     correction = _lock_for_review(correction, user)
-    _expect(correction, Status.CORRECTION, "decide on a correction")
+    _expect(correction, Status.CORRECTION, _("decide on a correction"))
     if correction.proposed_by_id == user.pk:
         raise NotAllowed(
-            "user: a correction is approved by a supervisor other than the one who proposed it",
+            "user: "
+            + _("a correction is approved by a supervisor other than the one who proposed it"),
             field="user",
         )
     if approve:  # proposed before certification, decided after: the rule of the day applies
@@ -478,9 +517,13 @@ def protocol_decide_correction(
 def _require_legal_basis_once_certified(election: Election, legal_basis: str) -> None:
     if election.status == Election.Status.CERTIFIED and not says_something(legal_basis):
         raise NotAllowed(
-            f"legal_basis: {election} is certified; its results change only by a court's or "
-            "commission's decision: give its reference (body, number, date)",
-            errors={"legal_basis": ["required once the results are certified"]},
+            "legal_basis: "
+            + _(
+                "%(election)s is certified; its results change only by a court's or "
+                "commission's decision: give its reference (body, number, date)"
+            )
+            % {"election": election},
+            errors={"legal_basis": [_("required once the results are certified")]},
         )
 
 
@@ -489,14 +532,18 @@ def _require_not_an_author(protocol: Protocol, user, doing: str) -> None:
     mine = protocol.entries.filter(cycle=protocol.cycle, user=user).values_list("round", flat=True)
     if typed := list(mine):
         raise NotAllowed(
-            f"user: you made entry {typed[0]} of this protocol; a supervisor who did not type it "
-            f"must {doing}",
+            "user: "
+            + _(
+                "you made entry %(round)s of this protocol; a supervisor who did not type it "
+                "must %(doing)s"
+            )
+            % {"round": typed[0], "doing": doing},
             field="user",
         )
 
 
 def _lock_for_review(protocol: Protocol, user) -> Protocol:
-    access.require_scope(user, protocol.station, access.REVIEW, "review protocols of")
+    access.require_scope(user, protocol.station, access.REVIEW, _("review protocols of"))
     return (
         Protocol.objects.select_for_update()
         .select_related("station", "contest__election")
@@ -507,7 +554,9 @@ def _lock_for_review(protocol: Protocol, user) -> Protocol:
 def _expect(protocol: Protocol, status: str, doing: str) -> None:
     if protocol.status != status:
         raise StateConflict(
-            f"status: cannot {doing} a protocol that is {protocol.get_status_display().lower()}",
+            "status: "
+            + _("cannot %(doing)s a protocol that is %(status)s")
+            % {"doing": doing, "status": protocol.get_status_display().lower()},
             field="status",
             status=protocol.status,
         )
@@ -516,7 +565,9 @@ def _expect(protocol: Protocol, status: str, doing: str) -> None:
 def _move(protocol: Protocol, to: str, user, action: str, reason: str = "") -> None:
     if to not in PROTOCOL_TRANSITIONS[protocol.status]:
         raise StateConflict(
-            f"status: a protocol cannot go from {protocol.status} to {to}",
+            "status: "
+            + _("a protocol cannot go from %(from)s to %(to)s")
+            % {"from": Status(protocol.status).label, "to": Status(to).label},
             field="status",
             status=protocol.status,
         )

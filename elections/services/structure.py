@@ -6,6 +6,7 @@ from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError
 from common.events import log_event
@@ -52,10 +53,11 @@ def election_change_status(
     election = Election.objects.select_for_update().get(pk=election.pk)
     allowed = ELECTION_TRANSITIONS[election.status]
     if to_status not in allowed:
-        names = ", ".join(sorted(allowed)) or "none: it is final"
+        names = ", ".join(sorted(allowed)) or _("none: it is final")
         raise ElectionStatusError(
-            f"status: an election in {election.status} cannot move to {to_status}; "
-            f"allowed: {names}",
+            "status: "
+            + _("an election in %(status)s cannot move to %(to)s; allowed: %(allowed)s")
+            % {"status": election.status, "to": to_status, "allowed": names},
             field="status",
             **{"from": election.status, "to": to_status},
         )
@@ -79,8 +81,9 @@ def election_change_status(
 def _refuse_if_frozen(contest: Contest) -> None:
     if contest.election.ballots_frozen:
         raise BallotError(
-            f"ballot: {contest.election} is in {contest.election.status}; ballots are frozen "
-            "once an election leaves setup",
+            "ballot: "
+            + _("%(election)s is in %(status)s; ballots are frozen once an election leaves setup")
+            % {"election": contest.election, "status": contest.election.status},
             field="ballot_lines",
             status=contest.election.status,
         )
@@ -101,8 +104,12 @@ def contest_cover_stations(*, contest: Contest, stations: Iterable[Station]) -> 
     )
     if clash:
         raise CoverageError(
-            f"stations: {clash.station} is already in {clash.contest}; a station votes in at "
-            "most one contest of each body and kind",
+            "stations: "
+            + _(
+                "%(station)s is already in %(contest)s; a station votes in at most one contest "
+                "of each body and kind"
+            )
+            % {"station": clash.station, "contest": clash.contest},
             field="stations",
             station=clash.station_id,
             contest=clash.contest_id,
@@ -133,8 +140,14 @@ def ballot_lines_set(*, contest: Contest, choices: Sequence[Party | Candidate]) 
     for position, choice in enumerate(choices, start=1):
         if not isinstance(choice, expected):
             raise BallotError(
-                f"ballot_lines: line {position} is {choice}; a {contest.get_kind_display()} "
-                f"ballot lists {expected._meta.verbose_name_plural}",
+                "ballot_lines: "
+                + _("line %(position)s is %(choice)s; a %(kind)s ballot lists %(expected)s")
+                % {
+                    "position": position,
+                    "choice": choice,
+                    "kind": contest.get_kind_display(),
+                    "expected": expected._meta.verbose_name_plural,
+                },
                 field="ballot_lines",
                 position=position,
             )
@@ -142,12 +155,16 @@ def ballot_lines_set(*, contest: Contest, choices: Sequence[Party | Candidate]) 
             isinstance(choice, Candidate) and choice.contest_id != contest.pk
         ):
             raise BallotError(
-                f"ballot_lines: {choice} is not registered in {contest}",
+                "ballot_lines: "
+                + _("%(choice)s is not registered in %(contest)s")
+                % {"choice": choice, "contest": contest},
                 field="ballot_lines",
                 position=position,
             )
     if len(set(choices)) != len(choices):
-        raise BallotError("ballot_lines: a party or candidate appears twice", field="ballot_lines")
+        raise BallotError(
+            "ballot_lines: " + _("a party or candidate appears twice"), field="ballot_lines"
+        )
     contest.ballot_lines.all().delete()
     lines = [
         BallotLine(contest=contest, position=position, **{expected.__name__.lower(): choice})
@@ -174,10 +191,10 @@ class Quota:
 
     @property
     def sentence(self) -> str:
-        return (
-            f"{self.counted} of {self.total} candidates ({self.share:.1f} %) are women, "
-            "under 29 or persons with disabilities"
-        )
+        return _(
+            "%(counted)s of %(total)s candidates (%(share)s %%) are women, under 29 or "
+            "persons with disabilities"
+        ) % {"counted": self.counted, "total": self.total, "share": f"{self.share:.1f}"}
 
 
 def list_quota(candidates: Iterable[Candidate], election_day: date) -> Quota:
@@ -198,24 +215,31 @@ def party_list_problems(
     problems = []
     if len(candidates) > max_length:
         problems.append(
-            f"length: the list has {len(candidates)} names; at most {max_length} are allowed "
-            f"({seats} seats × 1.3)"
+            "length: "
+            + _("the list has %(names)s names; at most %(max)s are allowed (%(seats)s seats × 1.3)")
+            % {"names": len(candidates), "max": max_length, "seats": seats}
         )
     seen: dict[int, int] = {}
     for position, candidate in enumerate(candidates, start=1):
         if candidate.pk in seen:
             problems.append(
-                f"duplicate: {candidate} is at positions {seen[candidate.pk]} and {position}"
+                "duplicate: "
+                + _("%(candidate)s is at positions %(first)s and %(second)s")
+                % {"candidate": candidate, "first": seen[candidate.pk], "second": position}
             )
         seen.setdefault(candidate.pk, position)
         if candidate.party_id != party.pk:
             problems.append(
-                f"membership: {candidate} (position {position}) is not on {party}'s roll"
+                "membership: "
+                + _("%(candidate)s (position %(position)s) is not on %(party)s's roll")
+                % {"candidate": candidate, "position": position, "party": party}
             )
     quota = list_quota(candidates, election_day)
     if quota.counted < quota.needed:
         problems.append(
-            f"quota: {quota.sentence}; at least {QUOTA_PERCENT} % ({quota.needed}) are required"
+            "quota: "
+            + _("%(quota)s; at least %(percent)s %% (%(needed)s) are required")
+            % {"quota": quota.sentence, "percent": QUOTA_PERCENT, "needed": quota.needed}
         )
     return problems
 
@@ -225,7 +249,10 @@ def party_list_set(*, contest: Contest, party: Party, candidates: Sequence[Candi
     """Register a party's list in a party-list contest, in order, if it meets every rule."""
     _refuse_if_frozen(contest)
     if contest.kind != Contest.Kind.PARTY_LIST:
-        raise PartyListError(f"contest: {contest} is not a party-list contest", field="contest")
+        raise PartyListError(
+            "contest: " + _("%(contest)s is not a party-list contest") % {"contest": contest},
+            field="contest",
+        )
     problems = party_list_problems(
         seats=contest.seats,
         max_length=contest.max_list_length,
@@ -240,7 +267,7 @@ def party_list_set(*, contest: Contest, party: Party, candidates: Sequence[Candi
             errors={"list_entries": problems},
             problems=problems,
         )
-    party_list, _ = PartyList.objects.get_or_create(contest=contest, party=party)
+    party_list, _created = PartyList.objects.get_or_create(contest=contest, party=party)
     party_list.entries.all().delete()
     PartyListEntry.objects.bulk_create(
         PartyListEntry(party_list=party_list, position=position, candidate=candidate)

@@ -111,7 +111,7 @@ def test_a_flagged_protocol_is_quarantined_until_a_supervisor_decides(night):
 
     assert protocol.status == Protocol.Status.REVIEW and protocol.quarantined
     assert protocol.flags[0]["message"].startswith(
-        "The votes are identical, line by line, to those of station(s) 101"
+        "The votes are identical, line by line, to those of station 101"
     )
 
 
