@@ -397,6 +397,9 @@ def _negotiate(request: HttpRequest, view_class: type[APIView], match: ResolverM
     except (NotAcceptable, Http404):
         return None
     request.META["HTTP_ACCEPT"] = renderer.media_type
+    # Negotiating read request.headers, which Django then keeps: without this the view would
+    # negotiate again from the reader's own Accept (its "indent=8" shaping everyone's answer).
+    request.__dict__.pop("headers", None)
     return renderer.format
 
 

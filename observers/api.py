@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from common.errors import NotAllowed, OutOfScope
 from common.numbers import WholeNumberSerializerField
+from common.text import FREE_TEXT_LIMIT
 from observers import services
 from observers.models import Accreditation, Note, Visit
 from observers.selectors import accreditation_of, notes_visible_to
@@ -79,7 +80,7 @@ class NoteInSerializer(StationRefField):
     phase = serializers.CharField()
     category = serializers.CharField()
     severity = serializers.CharField()
-    text = serializers.CharField(allow_blank=True)
+    text = serializers.CharField(allow_blank=True, max_length=FREE_TEXT_LIMIT)
     checklist = serializers.DictField(child=serializers.BooleanField(), required=False)
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.text import FREE_TEXT_LIMIT
 from elections.forms import ServiceErrorsForm, StationPickForm
 from observers.models import CHECKLIST, Note
 
@@ -27,7 +28,11 @@ class NoteForm(StationForm):
     phase = forms.ChoiceField(choices=Note.Phase.choices, label=_("Phase"))
     category = forms.ChoiceField(choices=Note.Category.choices, label=_("What about"))
     severity = forms.ChoiceField(choices=Note.Severity.choices, label=_("How serious"))
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label=_("What happened"))
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("What happened"),
+        max_length=FREE_TEXT_LIMIT,
+    )
     photos = MultipleFileField(required=False, label=_("Photos (JPEG or PNG)"))
 
     def __init__(self, *args, **kwargs) -> None:

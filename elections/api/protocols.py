@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from common.errors import ApplicationError, OutOfScope
 from common.filters import WholeNumberFilter
 from common.numbers import INTEGER_MAX, WholeNumberSerializerField, parse_whole
+from common.text import FREE_TEXT_LIMIT
 from elections import access
 from elections.models import PROTOCOL_LINES, Contest, Protocol
 from elections.services.protocols import EntryData, protocol_submit_entry
@@ -45,13 +46,19 @@ class EntrySerializer(serializers.Serializer):
         child=count_field(),
         help_text='Votes by ballot position, e.g. {"1": 400, "2": 150, "3": 40}',
     )
-    explanation = serializers.CharField(required=False, allow_blank=True, default="")
-    remarks = serializers.CharField(required=False, allow_blank=True, default="")
+    explanation = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=FREE_TEXT_LIMIT
+    )
+    remarks = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=FREE_TEXT_LIMIT
+    )
 
     def validate_votes(self, votes: dict) -> dict[int, int]:
         positions = {position: parse_whole(position, minimum=1) for position in votes}
         if None in positions.values():
             raise serializers.ValidationError(_('positions are whole numbers, e.g. "1"'))
+        if len(set(positions.values())) < len(positions):  # "1" and "01" name one line
+            raise serializers.ValidationError(_("each ballot position may be given once"))
         return {positions[position]: count for position, count in votes.items()}
 
 
@@ -163,7 +170,9 @@ class ProtocolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 try:
                     protocol = self._submit(request, entry.validated_data, stations, contests)
                 except ApplicationError as exc:
-                    results.append({"index": index, "status": exc.http_status, **exc.answer()})
+                    # The HTTP status last: a refusal's own fields (a protocol's "status":
+                    # "accepted") must not read as the entry's result.
+                    results.append({"index": index, **exc.answer(), "status": exc.http_status})
                 else:
                     results.append(
                         {

@@ -123,3 +123,37 @@ def test_a_batch_needs_entries_and_at_most_200(night):
         api_for(night.cec).post(f"{URL}batch/", {"entries": []}, format="json").status_code == 400
     )
     assert api_for(night.cec).post(f"{URL}batch/", too_many, format="json").status_code == 400
+
+
+def test_a_batch_entry_for_an_accepted_protocol_is_409_not_its_status(night):
+    # A tablet syncing reads each result's "status": a refusal that carries the protocol's
+    # own status ("accepted") must still say 409, as a single POST would.
+    api_for(night.clerk).post(URL, body(night), format="json")
+    api_for(night.clerk2).post(URL, body(night), format="json")
+
+    response = api_for(night.cec).post(f"{URL}batch/", {"entries": [body(night)]}, format="json")
+
+    (result,) = response.json()["results"]
+    assert result["status"] == 409
+    assert "it takes no entry now" in result["detail"]
+
+
+def test_a_ballot_position_given_twice_is_refused_by_name(night):
+    payload = body(night)
+    payload["votes"]["01"] = 1  # "1" and "01" name the same line
+
+    response = api_for(night.clerk).post(URL, payload, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["votes"] == ["each ballot position may be given once"]
+    assert not Protocol.objects.exists()
+
+
+def test_an_explanation_longer_than_two_pages_is_refused(night):
+    payload = {**body(night), "explanation": "x" * 4001}
+
+    response = api_for(night.clerk).post(URL, payload, format="json")
+
+    assert response.status_code == 400
+    assert "explanation" in response.json()
+    assert not Protocol.objects.exists()

@@ -220,6 +220,18 @@ def test_an_odd_accept_header_is_answered_from_the_json_entry(published, accept)
     assert public_entries() == entries
 
 
+def test_an_accept_header_asking_for_an_indent_first_builds_the_plain_answer(published):
+    # The first reader builds the entry everyone is handed: their Accept parameters must not
+    # shape it (an indent of 8 tripled the bytes every later reader was sent).
+    odd = Client().get(URL, HTTP_ACCEPT="application/json; indent=8")
+
+    plain = Client().get(URL, HTTP_ACCEPT="application/json")
+
+    assert odd.status_code == plain.status_code == 200
+    assert b"\n" not in plain.content
+    assert odd.content == plain.content
+
+
 def test_an_accept_header_no_renderer_serves_makes_no_entry(published):
     entries = public_entries()
 
