@@ -2,10 +2,15 @@
 
 Pure functions of the numbers, so that the admin, the API, the importer and the property tests
 all apply the very same rules. Every message names the lines and shows the arithmetic.
+
+A finding keeps the numbers its sentence shows (``params``): a protocol stores its warnings and
+flags, and ``localized`` writes them again in the language of whoever reads them later.
 """
 
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,8 +23,9 @@ class Finding:
     code: str
     field: str
     message: str
+    params: dict[str, Any] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -32,67 +38,116 @@ def _pct(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+def _shown(p: Mapping[str, Any]) -> dict[str, Any]:
+    """The params as the sentence prints them: counts grouped, the rest as they are."""
+    return {k: _n(v) if isinstance(v, int) else v for k, v in p.items()}
+
+
+def _votes(votes: list[int]) -> str:
+    if len(votes) <= 10:
+        return " + ".join(_n(v) for v in votes)
+    return ngettext("%(count)d line", "%(count)d lines", len(votes)) % {"count": len(votes)}
+
+
+# Each finding's sentence from its params, in the active language.
+MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "received_balance": lambda p: _(
+        "Ballots received (%(received)s) must equal issued (%(issued)s) "
+        "+ cancelled (%(cancelled)s) = %(sum)s"
+    ) % _shown(p),
+    "found_balance": lambda p: _(
+        "Ballots found (%(found)s) must equal invalid (%(invalid)s) "
+        "+ valid (%(valid)s) = %(sum)s"
+    ) % _shown(p),
+    "valid_balance": lambda p: _(
+        "Valid ballots (%(valid)s) must equal the votes of all lines "
+        "(%(votes)s) = %(sum)s"
+    ) % {**_shown(p), "votes": _votes(p["votes"])},
+    "issued_over_list": lambda p: _(
+        "Ballots issued (%(issued)s) cannot exceed voters on the list (%(voters)s)"
+    ) % _shown(p),
+    "l3a_mobile_over_issued": lambda p: _(
+        "Issued outside the premises (%(part)s) cannot exceed ballots issued (%(issued)s)"
+    ) % _shown(p),
+    "l3b_absentee_over_issued": lambda p: _(
+        "Issued with an absentee certificate (%(part)s) cannot exceed ballots issued "
+        "(%(issued)s)"
+    ) % _shown(p),
+    "found_differs_from_issued": lambda p: _(
+        "Ballots found (%(found)s) differ from ballots issued (%(issued)s) by %(difference)s"
+    ) % _shown(p),
+    "many_invalid": lambda p: _(
+        "Invalid ballots (%(invalid)s) are %(share)s %% of ballots found (%(found)s); "
+        "%(limit)s %% or more needs an explanation"
+    ) % _shown(p),
+    "list_differs_from_register": lambda p: _(
+        "Voters on the list (%(voters)s) differ from the station's register "
+        "(%(register)s) by more than %(tolerance)s %% (%(allowed)s)"
+    ) % _shown(p),
+    "more_found_than_issued": lambda p: _(
+        "More ballots found (%(found)s) than issued (%(issued)s)"
+    ) % _shown(p),
+    "turnout_over_limit": lambda p: _(
+        "Turnout %(share)s %% (%(issued)s of %(voters)s) is above the election's limit "
+        "of %(limit)s %%"
+    ) % _shown(p),
+    "all_zero": lambda p: _("Every line of the protocol is zero"),
+    "identical_votes": lambda p: ngettext(
+        "The votes are identical, line by line, to those of station %(stations)s "
+        "in the same district",
+        "The votes are identical, line by line, to those of stations %(stations)s "
+        "in the same district",
+        len(p["stations"]),
+    ) % {"stations": ", ".join(p["stations"])},
+    "required": lambda p: _("%(line)s is required") % {"line": PROTOCOL_LINES[p["line"]]},
+}  # fmt: skip
+
+
+def _finding(code: str, field: str, **params: Any) -> Finding:
+    return Finding(code, field, MESSAGES[code](params), params)
+
+
+def localized(stored: Mapping[str, Any]) -> str:
+    """A stored finding's message in the active language; as stored if it cannot be rebuilt
+    (a finding saved before findings kept their numbers)."""
+    build = MESSAGES.get(stored.get("code", ""))
+    if build is None or "params" not in stored:
+        return stored["message"]
+    try:
+        return build(stored["params"])
+    except (KeyError, TypeError, ValueError):
+        return stored["message"]
+
+
 def control_errors(numbers: dict[str, int], votes: list[int]) -> list[Finding]:
     """The relations a protocol must satisfy to be submitted at all."""
     n = numbers
     errors = []
     if n["l2_received"] != n["l3_issued"] + n["l4_cancelled"]:
-        errors.append(Finding(
+        errors.append(_finding(
             "received_balance", "l2_received",
-            _("Ballots received (%(received)s) must equal issued (%(issued)s) "
-              "+ cancelled (%(cancelled)s) = %(sum)s") % {
-                "received": _n(n["l2_received"]), "issued": _n(n["l3_issued"]),
-                "cancelled": _n(n["l4_cancelled"]),
-                "sum": _n(n["l3_issued"] + n["l4_cancelled"]),
-            },
+            received=n["l2_received"], issued=n["l3_issued"], cancelled=n["l4_cancelled"],
+            sum=n["l3_issued"] + n["l4_cancelled"],
         ))  # fmt: skip
     if n["l5_found"] != n["l6_invalid"] + n["l7_valid"]:
-        errors.append(Finding(
+        errors.append(_finding(
             "found_balance", "l5_found",
-            _("Ballots found (%(found)s) must equal invalid (%(invalid)s) "
-              "+ valid (%(valid)s) = %(sum)s") % {
-                "found": _n(n["l5_found"]), "invalid": _n(n["l6_invalid"]),
-                "valid": _n(n["l7_valid"]), "sum": _n(n["l6_invalid"] + n["l7_valid"]),
-            },
+            found=n["l5_found"], invalid=n["l6_invalid"], valid=n["l7_valid"],
+            sum=n["l6_invalid"] + n["l7_valid"],
         ))  # fmt: skip
     if n["l7_valid"] != sum(votes):
-        shown = (
-            " + ".join(_n(v) for v in votes)
-            if len(votes) <= 10
-            else ngettext("%(count)d line", "%(count)d lines", len(votes)) % {"count": len(votes)}
-        )
-        errors.append(Finding(
-            "valid_balance", "l7_valid",
-            _("Valid ballots (%(valid)s) must equal the votes of all lines "
-              "(%(votes)s) = %(sum)s") % {
-                "valid": _n(n["l7_valid"]), "votes": shown, "sum": _n(sum(votes)),
-            },
+        errors.append(_finding(
+            "valid_balance", "l7_valid", valid=n["l7_valid"], votes=list(votes), sum=sum(votes),
         ))  # fmt: skip
     if n["l3_issued"] > n["l1_voters"]:
-        errors.append(Finding(
-            "issued_over_list", "l3_issued",
-            _("Ballots issued (%(issued)s) cannot exceed voters on the list (%(voters)s)") % {
-                "issued": _n(n["l3_issued"]), "voters": _n(n["l1_voters"]),
-            },
+        errors.append(_finding(
+            "issued_over_list", "l3_issued", issued=n["l3_issued"], voters=n["l1_voters"],
         ))  # fmt: skip
-    for part, message in (
-        (
-            "l3a_mobile",
-            _("Issued outside the premises (%(part)s) cannot exceed ballots issued (%(issued)s)"),
-        ),
-        (
-            "l3b_absentee",
-            _(
-                "Issued with an absentee certificate (%(part)s) cannot exceed ballots issued "
-                "(%(issued)s)"
-            ),
-        ),
-    ):
+    for part in ("l3a_mobile", "l3b_absentee"):
         if n[part] > n["l3_issued"]:
-            errors.append(Finding(
-                f"{part}_over_issued", part,
-                message % {"part": _n(n[part]), "issued": _n(n["l3_issued"])},
-            ))  # fmt: skip
+            errors.append(
+                _finding(f"{part}_over_issued", part, part=n[part], issued=n["l3_issued"])
+            )
     return errors
 
 
@@ -107,33 +162,24 @@ def warnings(
     n = numbers
     found = []
     if n["l5_found"] != n["l3_issued"]:
-        found.append(Finding(
+        found.append(_finding(
             "found_differs_from_issued", "l5_found",
-            _("Ballots found (%(found)s) differ from ballots issued (%(issued)s) by "
-              "%(difference)s") % {
-                "found": _n(n["l5_found"]), "issued": _n(n["l3_issued"]),
-                "difference": _n(abs(n["l5_found"] - n["l3_issued"])),
-            },
+            found=n["l5_found"], issued=n["l3_issued"],
+            difference=abs(n["l5_found"] - n["l3_issued"]),
         ))  # fmt: skip
     if n["l5_found"] and n["l6_invalid"] * 100 >= invalid_percent * n["l5_found"]:
         share = Decimal(100 * n["l6_invalid"]) / n["l5_found"]
-        found.append(Finding(
+        found.append(_finding(
             "many_invalid", "l6_invalid",
-            _("Invalid ballots (%(invalid)s) are %(share)s %% of ballots found (%(found)s); "
-              "%(limit)s %% or more needs an explanation") % {
-                "invalid": _n(n["l6_invalid"]), "share": f"{share:.1f}",
-                "found": _n(n["l5_found"]), "limit": _pct(invalid_percent),
-            },
+            invalid=n["l6_invalid"], share=f"{share:.1f}", found=n["l5_found"],
+            limit=_pct(invalid_percent),
         ))  # fmt: skip
     allowed = register_tolerance * registered_voters / 100
     if abs(n["l1_voters"] - registered_voters) > allowed:
-        found.append(Finding(
+        found.append(_finding(
             "list_differs_from_register", "l1_voters",
-            _("Voters on the list (%(voters)s) differ from the station's register "
-              "(%(register)s) by more than %(tolerance)s %% (%(allowed)s)") % {
-                "voters": _n(n["l1_voters"]), "register": _n(registered_voters),
-                "tolerance": _pct(register_tolerance), "allowed": _n(int(allowed)),
-            },
+            voters=n["l1_voters"], register=registered_voters,
+            tolerance=_pct(register_tolerance), allowed=int(allowed),
         ))  # fmt: skip
     return found
 
@@ -149,41 +195,24 @@ def quarantine_flags(
     n = numbers
     flags = []
     if n["l5_found"] > n["l3_issued"]:
-        flags.append(Finding(
-            "more_found_than_issued", "l5_found",
-            _("More ballots found (%(found)s) than issued (%(issued)s)") % {
-                "found": _n(n["l5_found"]), "issued": _n(n["l3_issued"]),
-            },
+        flags.append(_finding(
+            "more_found_than_issued", "l5_found", found=n["l5_found"], issued=n["l3_issued"],
         ))  # fmt: skip
     if n["l1_voters"] and n["l3_issued"] * 100 > turnout_limit * n["l1_voters"]:
         share = Decimal(100 * n["l3_issued"]) / n["l1_voters"]
-        flags.append(Finding(
+        flags.append(_finding(
             "turnout_over_limit", "l3_issued",
-            _("Turnout %(share)s %% (%(issued)s of %(voters)s) is above the election's limit "
-              "of %(limit)s %%") % {
-                "share": f"{share:.1f}", "issued": _n(n["l3_issued"]),
-                "voters": _n(n["l1_voters"]), "limit": _pct(turnout_limit),
-            },
+            share=f"{share:.1f}", issued=n["l3_issued"], voters=n["l1_voters"],
+            limit=_pct(turnout_limit),
         ))  # fmt: skip
     if not any(n.values()) and not any(votes):
-        flags.append(Finding("all_zero", "l1_voters", _("Every line of the protocol is zero")))
+        flags.append(_finding("all_zero", "l1_voters"))
     if twins:
-        flags.append(Finding(
-            "identical_votes", "l7_valid",
-            ngettext(
-                "The votes are identical, line by line, to those of station %(stations)s "
-                "in the same district",
-                "The votes are identical, line by line, to those of stations %(stations)s "
-                "in the same district",
-                len(twins),
-            ) % {"stations": ", ".join(twins)},
-        ))  # fmt: skip
+        flags.append(_finding("identical_votes", "l7_valid", stations=list(twins)))
     return flags
 
 
 def missing_fields(numbers: dict[str, int | None]) -> list[Finding]:
     return [
-        Finding("required", name, _("%(line)s is required") % {"line": PROTOCOL_LINES[name]})
-        for name, value in numbers.items()
-        if value is None
+        _finding("required", name, line=name) for name, value in numbers.items() if value is None
     ]

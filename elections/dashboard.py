@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from elections.models import Election, StationReport, turnout_hours
 from stations.models import Region, Station
@@ -76,7 +77,7 @@ def day_overview(
         region = regions[station.region_id]
         row = rows.setdefault(region.pk, DayRow(name=region.name, code=region.code))
         _count_station(row, station, reports.get(station.pk, []), election, hours, at)
-    nation = DayRow(name="Nationwide", code="")
+    nation = DayRow(name=_("Nationwide"), code="")
     for row in rows.values():
         nation.add(row)
     return nation, sorted(rows.values(), key=lambda row: row.code)
@@ -93,7 +94,7 @@ def _count_station(
     row.stations += 1
     row.registered += station.registered_voters
     kinds = {kind for kind, _, _ in reports}
-    opens, _ = station.polling_hours(
+    opens, _closes = station.polling_hours(
         election.date, opens=election.opens_at, closes=election.closes_at
     )
     if Kind.OPENED in kinds:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin import WorkflowAdmin
 from common.errors import ApplicationError
-from elections import access
+from elections import access, checks
 from elections.forms import CorrectionForm, DecisionForm, ProtocolEntryForm, StationPickForm
 from elections.live_checks import entry_checks
 from elections.models import PROTOCOL_LINES, Contest, Protocol, ProtocolEntry
@@ -197,6 +197,10 @@ class ProtocolAdmin(WorkflowAdmin):
             if protocol.status == Protocol.Status.MISMATCH and len(entries) == 2
             else []
         )
+        # Stored in the language of whoever agreed the protocol; shown in the reader's.
+        for name in ("warnings", "flags"):
+            found = getattr(protocol, name)
+            setattr(protocol, name, [{**f, "message": checks.localized(f)} for f in found])
         context = self._context(
             request,
             str(protocol),

@@ -50,4 +50,4 @@ def turnout_series(election: Election) -> tuple[TurnoutSeries, list[TurnoutSerie
         return TurnoutSeries(name=name, code=code, points=points)
 
     regions = Region.objects.filter(pk__in=set(region_of.values())).order_by("code")
-    return series(None, "Nationwide", ""), [series(r.pk, r.name, r.code) for r in regions]
+    return series(None, _("Nationwide"), ""), [series(r.pk, r.name, r.code) for r in regions]
