@@ -13,7 +13,7 @@ from common.errors import ApplicationError, OutOfScope
 from common.filters import WholeNumberFilter
 from common.numbers import INTEGER_MAX, WholeNumberSerializerField, parse_whole
 from common.text import FREE_TEXT_LIMIT
-from elections import access
+from elections import access, checks
 from elections.models import PROTOCOL_LINES, Contest, Protocol
 from elections.services.protocols import EntryData, protocol_submit_entry
 from stations.models import Station
@@ -76,6 +76,15 @@ class BatchResultSerializer(serializers.Serializer):
     )
 
 
+class FindingsField(serializers.ListField):
+    """A protocol's stored warnings or flags, each message in the reader's language."""
+
+    child = serializers.DictField()
+
+    def to_representation(self, data):
+        return [{**found, "message": checks.localized(found)} for found in data]
+
+
 class ProtocolSerializer(serializers.Serializer):
     """Declared field by field: a ModelSerializer would introspect the model on every call."""
 
@@ -87,8 +96,8 @@ class ProtocolSerializer(serializers.Serializer):
     is_active = serializers.BooleanField()
     numbers = serializers.SerializerMethodField()
     votes = serializers.SerializerMethodField()
-    warnings = serializers.ListField(child=serializers.DictField())
-    flags = serializers.ListField(child=serializers.DictField())
+    warnings = FindingsField()
+    flags = FindingsField()
     explanation = serializers.CharField()
     updated = serializers.DateTimeField()
 

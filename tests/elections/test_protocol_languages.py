@@ -56,3 +56,15 @@ def test_a_finding_stored_without_its_numbers_reads_as_stored():
     old = {"code": "found_differs_from_issued", "field": "l5_found", "message": "as typed"}
 
     assert checks.localized(old) == "as typed"
+
+
+def test_a_warning_typed_in_russian_reads_in_the_api_in_the_readers_language(night):
+    protocol = typed_in_russian(night)
+
+    for language, message in EXPECTED.items():
+        shown = api_for(night.cec).get(f"{URL}{protocol.pk}/", HTTP_ACCEPT_LANGUAGE=language)
+
+        assert shown.status_code == 200
+        assert [(w["code"], w["message"]) for w in shown.json()["warnings"]] == [
+            ("found_differs_from_issued", message)
+        ]
