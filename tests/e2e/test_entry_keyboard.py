@@ -195,3 +195,42 @@ def test_the_live_checks_say_what_the_server_will_say(new_tab, live_server, live
         "l3a_mobile_over_issued", "l3b_absentee_over_issued", "found_differs_from_issued",
         "many_invalid", "list_differs_from_register",
     }  # fmt: skip
+
+
+def test_the_scan_stands_beside_the_fields_on_the_second_entry_and_in_review(
+    page, live_server, live_night, screenshots
+):
+    from dataclasses import replace
+
+    from elections.services.protocols import protocol_submit_entry
+    from tests.elections.conftest import good_numbers
+    from tests.files import png
+
+    night = live_night
+    first = replace(good_numbers(), scan=png("protocol.png"))
+    protocol_submit_entry(
+        station=night.station, contest=night.contest, user=night.clerk, data=first
+    )
+
+    admin_log_in(page, live_server, night.clerk2, PASSWORD)
+    page.goto(
+        f"{live_server.url}/admin/elections/protocol/enter/{night.station.pk}/{night.contest.pk}/"
+    )
+    beside(page, ".entry > form", ".entry > .scan img")
+    assert page.locator("#id_l1_voters").input_value() == ""  # blind: nothing of the first entry
+    page.screenshot(path=screenshots / "entry-second-with-scan.png", full_page=True)
+
+    admin_log_in(page, live_server, night.supervisor, PASSWORD)
+    protocol = Protocol.objects.get(station=night.station, contest=night.contest)
+    page.goto(f"{live_server.url}/admin/elections/protocol/{protocol.pk}/change/")
+    beside(page, ".layout > div:first-child", ".layout > .scan img")
+    page.screenshot(path=screenshots / "review-with-scan.png", full_page=True)
+
+
+def beside(page, fields: str, scan: str) -> None:
+    """The scan is shown (the image loaded) to the right of the fields, their tops level."""
+    image = page.locator(scan)
+    assert image.evaluate("i => i.complete && i.naturalWidth") == 1
+    left, right = page.locator(fields).bounding_box(), image.bounding_box()
+    assert right["x"] >= left["x"] + left["width"]
+    assert abs(right["y"] - left["y"]) < 120
