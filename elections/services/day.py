@@ -177,9 +177,11 @@ def _check_report(election: Election, report: Report) -> None:
             + _("%(kind)s is reported while the election is %(phases)s; %(election)s is %(status)s")
             % {
                 "kind": Kind(kind).label.lower(),
-                "phases": _(" or ").join(sorted(DURING[kind])),
+                "phases": _(" or ").join(
+                    str(Election.Status(s).label).lower() for s in sorted(DURING[kind])
+                ),
                 "election": election,
-                "status": election.status,
+                "status": election.get_status_display().lower(),
             },
             field="kind",
             status=election.status,

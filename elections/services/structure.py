@@ -44,6 +44,15 @@ class PartyListError(ApplicationError):
     pass
 
 
+def _status(value: str) -> str:
+    """An election status as a sentence names it, in the reader's language (a value that is no
+    status, as a caller typed it)."""
+    try:
+        return str(Election.Status(value).label).lower()
+    except ValueError:
+        return value
+
+
 @transaction.atomic
 def election_change_status(
     *, election: Election, to_status: str, user: AbstractBaseUser | None, reason: str = ""
@@ -53,11 +62,11 @@ def election_change_status(
     election = Election.objects.select_for_update().get(pk=election.pk)
     allowed = ELECTION_TRANSITIONS[election.status]
     if to_status not in allowed:
-        names = ", ".join(sorted(allowed)) or _("none: it is final")
+        names = ", ".join(_status(s) for s in sorted(allowed)) or _("none: it is final")
         raise ElectionStatusError(
             "status: "
             + _("an election in %(status)s cannot move to %(to)s; allowed: %(allowed)s")
-            % {"status": election.status, "to": to_status, "allowed": names},
+            % {"status": _status(election.status), "to": _status(to_status), "allowed": names},
             field="status",
             **{"from": election.status, "to": to_status},
         )
@@ -83,7 +92,7 @@ def _refuse_if_frozen(contest: Contest) -> None:
         raise BallotError(
             "ballot: "
             + _("%(election)s is in %(status)s; ballots are frozen once an election leaves setup")
-            % {"election": contest.election, "status": contest.election.status},
+            % {"election": contest.election, "status": _status(contest.election.status)},
             field="ballot_lines",
             status=contest.election.status,
         )
