@@ -146,8 +146,8 @@ USE_TZ = True
 USE_I18N = True
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
-# The project's catalogues; then Kazakh for what Django's own kk catalogue leaves in English (the
-# admin's and forms' messages), which makemessages must not treat as the project's.
+# The project's catalogues; then what Django's kk catalogue (the admin's and forms' messages) and
+# DRF's ru one leave in English, which makemessages must not treat as the project's.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
 
 STATIC_URL = "static/"

@@ -82,19 +82,26 @@ def test_plural_messages_have_every_form_of_the_language(language):
 
 
 # The project's catalogues, and Kazakh for what Django's own kk catalogue leaves in English.
-CATALOGUES = [*(f"locale/{language}" for language in LANGUAGES), "locale_django/kk"]
+CATALOGUES = [
+    *(f"locale/{language}" for language in LANGUAGES),
+    "locale_django/kk",
+    "locale_django/ru",
+]
 
 
 VIEW_SITE = "View site"
+INVALID_INPUT = "Invalid input."
 
 
-def test_django_messages_missing_from_its_kazakh_catalogue_are_translated_here():
-    po = polib.pofile(str(ROOT / "locale_django/kk/LC_MESSAGES/django.po"))
-
-    assert untranslated(po) == [] and po.fuzzy_entries() == []
+def test_django_and_drf_messages_their_catalogues_leave_english_are_translated_here():
+    for folder in ("locale_django/kk", "locale_django/ru"):
+        po = polib.pofile(str(ROOT / folder / "LC_MESSAGES/django.po"))
+        assert untranslated(po) == [] and po.fuzzy_entries() == [], folder
     with translation.override("kk"):
         # Django's kk leaves it English (a variable: makemessages must not take it as ours).
         assert translation.gettext(VIEW_SITE) == "Сайтты ашу"
+    with translation.override("ru"):  # DRF's ru leaves it English
+        assert translation.gettext(INVALID_INPUT) == "Неверные входные данные."
 
 
 @pytest.mark.parametrize("folder", CATALOGUES)
