@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -82,6 +82,22 @@ def standing_records(**filters) -> QuerySet[Protocol]:
     )
 
 
+def _standing_parts(protocol: str = "") -> list[Q]:
+    """The standing records (of the protocols at ``protocol``, a path ending in ``__``, or the
+    rows themselves) in two disjoint parts: the published current versions, and the published
+    older ones that nothing in the log replaces yet.
+
+    A correction is published only once accepted, and accepting it makes the version it
+    replaces inactive: a current version is never replaced in the log. So the first, nearly
+    all the records, is a plain join, and only the few older versions need the look for a
+    replacement (an OR of the two costs the planner a correlated subquery per row).
+    """
+    published = Q(**{f"{protocol}publication__isnull": False})
+    older = Q(**{f"{protocol}is_active": False}) & published
+    replaced = replaced_in_the_log(protocol.removesuffix("__") or "pk")
+    return [Q(**{f"{protocol}is_active": True}) & published, older & ~replaced]
+
+
 class _Districts:
     """District subtotals of some contests, rolled up into their regions' and contests' totals."""
 
@@ -91,42 +107,36 @@ class _Districts:
         self.areas: dict[int, dict[str, AreaTotals]] = {}
         self.regions: dict[tuple[int, str], int] = {}  # (contest, district area) → region id
 
-    def district(self, row: dict, prefix: str = "") -> AreaTotals:
-        contest_id, district_id = row[f"{prefix}contest_id"], row[f"{prefix}station__district_id"]
+    def district(self, contest_id: int, district_id: int | None, region_id: int) -> AreaTotals:
         name = f"district:{district_id}"
         areas = self.areas.setdefault(contest_id, {})
         if name not in areas:
             areas[name] = AreaTotals(ContestTally.Level.DISTRICT, name, district_id)
-            self.regions[(contest_id, name)] = row[f"{prefix}station__region_id"]
+            self.regions[(contest_id, name)] = region_id
         return areas[name]
 
     def sum_records(self, *, standing: bool, **lookups) -> None:
         """The numbers, votes and station count per district of the protocols these lookups
         find; of their standing records only, if ``standing``."""
-        protocols = standing_records(**lookups) if standing else Protocol.objects.filter(**lookups)
+        protocols = Protocol.objects.filter(**lookups)
         # The votes joined to their protocols directly, not through an IN (subquery).
         votes = ProtocolVote.objects.filter(**{f"protocol__{k}": v for k, v in lookups.items()})
-        if standing:
-            votes = votes.filter(protocol__publication__isnull=False).exclude(
-                replaced_in_the_log("protocol")
-            )
+        parts = zip(_standing_parts(), _standing_parts("protocol__"), strict=True)
         sums = {name: Sum(name) for name in PROTOCOL_LINES}
-        for row in _grouped(protocols, self.BY, n=Count("pk"), **sums):
-            target = self.district(row)
-            target.stations_accepted = row["n"]
-            target.numbers = {name: row[name] or 0 for name in PROTOCOL_LINES}
         vote_by = [f"protocol__{name}" for name in self.BY] + ["ballot_line_id"]
-        for row in _grouped(votes, vote_by, v=Sum("votes")):
-            self.district(row, "protocol__").votes[row["ballot_line_id"]] = row["v"]
+        for part, votes_part in parts if standing else [(Q(), Q())]:
+            for row in _grouped(protocols.filter(part), self.BY, n=Count("pk"), **sums):
+                target = self.district(*row[:3])
+                target.stations_accepted += row[3]
+                for name, value in zip(PROTOCOL_LINES, row[4:], strict=True):
+                    target.numbers[name] += value or 0
+            for *area, line, count in _grouped(votes.filter(votes_part), vote_by, v=Sum("votes")):
+                target = self.district(*area)
+                target.votes[line] = target.votes.get(line, 0) + count
 
     def add_record(self, record: "Counted") -> None:
         """Add one record's numbers, votes and station to its district's subtotals."""
-        row = {
-            "contest_id": record.contest_id,
-            "station__district_id": record.district_id,
-            "station__region_id": record.region_id,
-        }
-        target = self.district(row)
+        target = self.district(record.contest_id, record.district_id, record.region_id)
         target.stations_accepted += 1
         for name, value in record.numbers.items():
             target.numbers[name] += value or 0
@@ -138,11 +148,13 @@ class _Districts:
         current = Protocol.objects.filter(is_active=True, **contests)
         expected = ContestStation.objects.filter(**contests)
         quarantined = Q(status=Protocol.Status.REVIEW) & ~Q(flags=[])
-        for row in _grouped(expected, self.BY, n=Count("pk")):
-            self.district(row).stations_expected = row["n"]
-        for row in _grouped(current, self.BY, n=Count("pk"), held=Count("pk", filter=quarantined)):
-            target = self.district(row)
-            target.stations_reporting, target.stations_quarantined = row["n"], row["held"]
+        for *area, n in _grouped(expected, self.BY, n=Count("pk")):
+            self.district(*area).stations_expected = n
+        for *area, n, held in _grouped(
+            current, self.BY, n=Count("pk"), held=Count("pk", filter=quarantined)
+        ):
+            target = self.district(*area)
+            target.stations_reporting, target.stations_quarantined = n, held
 
     def rolled_up(self) -> dict[int, dict[str, AreaTotals]]:
         """Every area's totals: the districts', and their exact sums per region and contest."""
@@ -191,8 +203,14 @@ def _contests(ids: list[int], election: Election | None) -> dict:
     return {"contest__election": election} if election else {"contest_id__in": ids}
 
 
-def _grouped(queryset: QuerySet, by: list[str], **aggregates) -> list[dict]:
-    return list(queryset.values(*by).annotate(**aggregates).order_by())
+def _grouped(queryset: QuerySet, by: list[str], **aggregates) -> list[tuple]:
+    """The rows of ``by`` and then ``aggregates`` (integers, in that order), straight from the
+    cursor: tens of thousands of rows in a full rebuild, not worth a converter call each."""
+    grouped = queryset.values(*by).annotate(**aggregates).order_by()
+    sql, params = grouped.values_list(*by, *aggregates).query.sql_with_params()
+    with connections[grouped.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _tally(contest_id: int, item: AreaTotals) -> ContestTally:
@@ -240,6 +258,9 @@ def _rebuild(contest_ids: list[int], election: Election | None = None) -> int:
     """Make the stored tallies of these contests a recount from scratch; returns the area rows
     it had to write. Only rows that differ are written: rebuilding right totals (the sweep's
     check after a lost task, a recount) writes nothing but the nation rows' markers."""
+    # Every record of these contests up to the head of the log is in this recount: the
+    # publisher of a later one waits for the contests' locks before it commits, then adds it.
+    head = Publication.objects.aggregate(head=Max("sequence"))["head"] or 0
     recount, stored = totals_for(contest_ids, election), stored_totals(contest_ids, election)
     changed = [
         _tally(contest_id, item)
@@ -252,8 +273,7 @@ def _rebuild(contest_ids: list[int], election: Election | None = None) -> int:
             ContestTally.objects.filter(contest_id=contest_id, area__in=gone).delete()
     _upsert(changed, [*SUMS, *PROGRESS, "votes", "level", "region", "district"])
     ContestTally.objects.filter(area="nation", **_contests(contest_ids, election)).update(
-        publications_up_to=Coalesce(Subquery(_last_record("contest")), 0),
-        progress_counted=timezone.now(),
+        publications_up_to=head, progress_counted=timezone.now()
     )
     log_event("totals.rebuilt", contests=contest_ids, rows=len(changed))
     return len(changed)
@@ -404,7 +424,7 @@ def stored_totals(
 ) -> dict[int, dict[str, AreaTotals]]:
     """The tallies as stored, in the same shape as totals_for, to compare with a recount."""
     stored: dict[int, dict[str, AreaTotals]] = {contest_id: {} for contest_id in contest_ids}
-    tallies = ContestTally.objects.filter(**_contests(list(stored), election))
+    tallies = ContestTally.objects.filter(**_contests(list(stored), election)).order_by()
     columns = ["contest_id", "level", "area", "district_id", "region_id", "votes", *SUMS, *PROGRESS]
     for row in tallies.values(*columns):
         stored[row["contest_id"]][row["area"]] = AreaTotals(
