@@ -138,7 +138,11 @@ def test_a_clerk_enters_a_protocol_from_the_keyboard_in_their_own_language(
     assert live_messages(page, "error") == [] and live_messages(page, "warning") == []
     assert page.locator("#live-checks [data-kind=ok]").is_visible()
     passed("typed")
-    page.keyboard.press("Enter")  # saves
+    if language == "ru":  # on through the explanation, the remarks and the scan to Save
+        for name in ("id_explanation", "id_remarks", "id_scan", "save"):
+            page.keyboard.press("Tab")
+            assert focused(page) == name
+    page.keyboard.press("Enter")  # saves: from the last count (kk) or on Save (ru)
 
     page.wait_for_selector("#next-protocol")
     protocol = Protocol.objects.get(station=night.station, contest=night.contest)
