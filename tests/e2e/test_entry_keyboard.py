@@ -175,6 +175,7 @@ def test_the_live_checks_say_what_the_server_will_say(new_tab, live_server, live
         for _ in range(25)
     ]
     cases.append(dict(PAPER, l6_invalid=300, l7_valid=300, l1_voters=1200, l5_found=600))
+    cases.append(dict(PAPER, l6_invalid=21, l5_found=400))  # 5.25 %: a tie, rounded to even
     seen = set()
     for numbers in cases:
         page.evaluate(

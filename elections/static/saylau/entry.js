@@ -61,12 +61,23 @@
     return String(number).replace(/\B(?=(\d{3})+(?!\d))/g, spec.thousands);
   }
 
+  // 100·part/whole to one decimal, a tie to the even digit as Python's Decimal rounds it
+  // (21 of 400 is 5.2 there; toFixed would print 5.3).
+  function share(part, whole) {
+    var tenths = Math.floor(1000 * part / whole);
+    var rest = 1000 * part - tenths * whole;
+    if (2 * rest > whole || (2 * rest === whole && tenths % 2 === 1)) {
+      tenths += 1;
+    }
+    return Math.floor(tenths / 10) + "." + (tenths % 10);
+  }
+
   function printed(expr) {
     if (Array.isArray(expr) && expr[0] === "text") {
       return expr[1];
     }
     if (Array.isArray(expr) && expr[0] === "share") {
-      return (100 * value(expr[1]) / value(expr[2])).toFixed(1);
+      return share(value(expr[1]), value(expr[2]));
     }
     if (Array.isArray(expr) && expr[0] === "join") {
       return expr.slice(1).map(function (e) { return grouped(value(e)); }).join(" + ");
