@@ -97,17 +97,18 @@ class ProtocolAdmin(WorkflowAdmin):
     def choose_view(self, request: HttpRequest) -> HttpResponse:
         """Pick the station (region and number, as on the paper), then one of its contests."""
         form = StationPickForm(request.GET or None)
-        station, contests, following = None, [], None
+        station, contests, typed, following = None, [], set(), None
         if form.is_valid():
             stations = access.stations_in_scope(request.user, access.ENTER)
             station = form.station(stations, _("No such station in your commission's area."))
             if station is not None:
                 contests = contests_for_entry(station)
-                following = _next_to_enter(request.user, contests, request.GET.get("saved"))
+                typed = _typed_by(request.user, contests)
+                following = _next_to_enter(contests, typed, request.GET.get("saved"))
         mine = access.own_stations(request.user)
         context = self._context(
             request, _("Enter a protocol"), form=form, station=station, contests=contests,
-            mine=mine, following=following, saved="saved" in request.GET,
+            mine=mine, typed=typed, following=following, saved="saved" in request.GET,
         )  # fmt: skip
         return TemplateResponse(request, "admin/elections/protocol/choose.html", context)
 
@@ -293,22 +294,26 @@ def _rows(protocol: Protocol, lines, entries, differences) -> list[dict]:
     return rows
 
 
-def _next_to_enter(user, choices: list, saved: str | None):
-    """The station's next contest this user may type after the one just saved, in ballot order
-    (a second entry only where someone else typed the first)."""
-    typed_first = set(
+def _typed_by(user, choices: list) -> set[int]:
+    """The protocols among ``choices`` whose current round the user has typed already."""
+    return set(
         ProtocolEntry.objects.filter(
             protocol__in=[c.protocol for c in choices if c.protocol],
             user=user,
             cycle=F("protocol__cycle"),
         ).values_list("protocol_id", flat=True)
     )
+
+
+def _next_to_enter(choices: list, typed: set[int], saved: str | None):
+    """The station's next contest the user may type after the one just saved, in ballot order
+    (a second entry only where someone else typed the first)."""
     open_ = [
         c for c in choices
         if c.protocol is None
         or c.protocol.status == Protocol.Status.RETURNED
         or (c.protocol.status == Protocol.Status.AWAITING_SECOND
-            and c.protocol.pk not in typed_first)
+            and c.protocol.pk not in typed)
     ]  # fmt: skip
     after = [i for i, c in enumerate(choices) if str(c.contest.pk) == saved]
     later = [c for c in open_ if after and choices.index(c) > after[0]]

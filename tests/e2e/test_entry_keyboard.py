@@ -148,6 +148,10 @@ def test_a_clerk_enters_a_protocol_from_the_keyboard_in_their_own_language(
     protocol = Protocol.objects.get(station=night.station, contest=night.contest)
     assert protocol.status == Protocol.Status.AWAITING_SECOND
     passed("saved")
+    # No second-entry button for the protocol this clerk typed first: only the other contest's.
+    buttons = page.locator("table a.button")
+    assert buttons.count() == 1
+    assert buttons.get_attribute("href").endswith(f"/enter/{night.station.pk}/{second.pk}/")
     # The next protocol of the station is one key away.
     assert focused(page) == "next-protocol"
     page.keyboard.press("Enter")
