@@ -29,20 +29,23 @@ def _refuse_numbers_past_any_column(query: QueryDict) -> None:
                 raise BadRequest(f"{name}: {part[:40]!r} is past any column's range")
 
 
-def _refuse_unreadable_prefill(model: type[Model], query: QueryDict) -> None:
-    """An add page fills its form from the query string (``?station=12``), and the admin's
-    autocomplete widgets look those ids up unchecked: one that is no id (``²``, ``2**64``)
-    would fail the page's rendering, so it is a 400 naming the field instead."""
-    for name, value in query.items():
+def _refuse_unreadable_ids(model: type[Model], query: QueryDict) -> None:
+    """An add page fills its form from the query string (``?station=12``), a posted form
+    comes back with what was typed, and the admin's autocomplete and raw-id widgets look those
+    ids up unchecked when they draw the form again: one that is no id (``abc``, ``204.0``,
+    ``²``, ``2**64``) would fail the page's rendering, and ``٣`` would be read as 3. So it is
+    a 400 naming the field instead."""
+    for name, values in query.lists():
         try:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
             continue  # not a field: the form ignores it
         if not (field.is_relation and isinstance(field.target_field, IntegerField)):
             continue
-        ids = value.split(",") if field.many_to_many else [value]  # as Django splits them
-        if not all(is_canonical_id(id_) for id_ in ids if id_):
-            raise BadRequest(f"{name}: {value[:40]!r} is no row's id")
+        for value in values:
+            ids = value.split(",") if field.many_to_many else [value]  # as Django splits them
+            if not all(is_canonical_id(id_.strip()) for id_ in ids if id_.strip()):
+                raise BadRequest(f"{name}: {value[:40]!r} is no row's id")
 
 
 class TwoFactorLoginForm(OTPAdminAuthenticationForm):
@@ -92,8 +95,11 @@ class SaylauAdminSite(OTPAdminSite):
                 # Django skips its check of an empty one, then looks up the field '' (a 500).
                 raise BadRequest(f"{TO_FIELD_VAR}: name a field")
             _refuse_numbers_past_any_column(request.GET)
-            if isinstance(model_admin, admin.ModelAdmin) and view.__name__ == "add_view":
-                _refuse_unreadable_prefill(model_admin.model, request.GET)
+            if isinstance(model_admin, admin.ModelAdmin):
+                if view.__name__ == "add_view":
+                    _refuse_unreadable_ids(model_admin.model, request.GET)
+                if view.__name__ in ("add_view", "change_view") and request.method == "POST":
+                    _refuse_unreadable_ids(model_admin.model, request.POST)
             return guarded(request, *args, **kwargs)
 
         canonical_only.__wrapped__ = guarded

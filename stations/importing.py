@@ -14,7 +14,7 @@ from typing import IO, Any
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -240,13 +240,20 @@ def stations_import(
         values["district_id"] = districts[(row["region"].pk, row["district"])].pk
         values["region_id"] = row["region"].pk
         wanted[(row["region"].pk, row["number"])] = values
-    _rows, counts = bulk_upsert(
-        Station,
-        existing=existing,
-        wanted=wanted,
-        new=lambda key, values: Station(**values),
-        batch_size=BATCH_SIZE,
-    )
+    try:
+        with transaction.atomic():
+            _rows, counts = bulk_upsert(
+                Station,
+                existing=existing,
+                wanted=wanted,
+                new=lambda key, values: Station(**values),
+                batch_size=BATCH_SIZE,
+            )
+    except IntegrityError as exc:
+        # A rule the database keeps for a later app (a station whose results were counted
+        # keeps its district: elections' trigger); its own words name the rule.
+        refusal = str(exc).splitlines()[0]
+        raise StationImportError([RowError(1, "district", refusal)]) from exc
     report.created, report.updated, report.unchanged = (
         counts.created,
         counts.updated,

@@ -3,6 +3,7 @@
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -181,6 +182,12 @@ class Station(Timestamped):
 
     def __str__(self) -> str:
         return f"No. {self.number} {self.name}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.district_id and self.region_id and self.district.region_id != self.region_id:
+            # Not keyed to one field: a form may show either of the two as read-only.
+            raise ValidationError(_("The district must be one of the station's region."))
 
     @property
     def zone(self) -> ZoneInfo:

@@ -1,3 +1,3 @@
 """The elections admin, one module per sub-domain; importing them registers the pages."""
 
-from elections.admin import day, protocols, staff, structure  # noqa: F401
+from elections.admin import day, protocols, staff, stations, structure  # noqa: F401

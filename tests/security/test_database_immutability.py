@@ -42,6 +42,7 @@ pytestmark = pytest.mark.django_db
 
 # The triggers' own words, on SQLite and on Postgres: the refusal is the database's.
 BY_A_TRIGGER = "settled|append-only"
+STAYS = "keeps its region, district and number"
 WATCHED = [
     "elections_protocol", "elections_protocolentry", "elections_protocolvote",
     "elections_protocolevent", "elections_publication", "elections_stationreport",
@@ -395,3 +396,42 @@ def test_a_line_too_big_for_any_station_is_refused_by_import_protocols(night, tm
 
     assert f"line 3: l3b_absentee: {PROTOCOL_LINES['l3b_absentee']} {LINE_RULE}" in err.getvalue()
     assert not Protocol.objects.exists() and not ProtocolEntry.objects.exists()
+
+
+def test_a_counted_station_moved_from_a_shell_is_refused(settled):
+    # Its votes are totalled by its district and its records name it by region and number:
+    # once a version is settled, moving it would move votes with nothing in the log.
+    other = settled.other_station
+    station = type(settled.station).objects.filter(pk=settled.station.pk)
+    for change in ({"district_id": other.district_id}, {"region_id": other.region_id},
+                   {"number": 999}):  # fmt: skip
+        with pytest.raises(IntegrityError, match=STAYS), transaction.atomic():
+            station.update(**change)
+    station.update(name="Renamed school No. 5")  # what the records do not rest on may change
+    assert station.get().district_id == settled.station.district_id
+
+
+def test_a_station_not_yet_counted_may_still_move(night):
+    night.station.number = 999
+    night.station.save()
+    assert type(night.station).objects.get(pk=night.station.pk).number == 999
+
+
+def test_an_import_that_would_move_a_counted_station_is_refused_and_saves_nothing(
+    settled, tmp_path
+):
+    station = settled.station
+    path = tmp_path / "moved.csv"
+    path.write_text(
+        "region,district,number,name,address,registered_voters\n"
+        f"{station.region.code},Somewhere else,{station.number},{station.name},"
+        f"{station.address},{station.registered_voters}\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(CommandError, match="problem"):
+        call_command("import_stations", str(path), stdout=StringIO(), stderr=StringIO())
+
+    station.refresh_from_db()
+    assert station.district_id == settled.station.district_id
+    assert not type(station.district).objects.filter(name="Somewhere else").exists()
