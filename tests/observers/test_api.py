@@ -55,6 +55,17 @@ def test_a_bad_note_is_refused_with_the_field_and_nothing_saved(
 
 
 @time_machine.travel(ON_THE_DAY, tick=False)
+def test_a_note_longer_than_two_pages_is_refused_naming_the_text(world, observer):
+    note = NOTE | {"text": "x" * 4001}
+
+    response = api_for(observer.user).post("/api/v1/observers/notes/", note, format="json")
+
+    assert response.status_code == 400
+    assert "4000" in response.json()["text"][0]
+    assert not Note.objects.exists()
+
+
+@time_machine.travel(ON_THE_DAY, tick=False)
 def test_a_revoked_observer_or_an_account_without_accreditation_gets_403(
     world, observer, django_user_model
 ):
