@@ -212,7 +212,7 @@ class ProtocolAdmin(WorkflowAdmin):
             may_review=may_review,
             decision=decision,
             correction=correction,
-            events=protocol.events.select_related("user"),
+            events=_events(protocol),
             versions=Protocol.objects.filter(
                 station=protocol.station, contest=protocol.contest
             ).order_by("version"),
@@ -265,6 +265,32 @@ class ProtocolAdmin(WorkflowAdmin):
         rows = protocol_progress(election, stations) if election else []
         context = self._context(request, _("Protocols outstanding"), election=election, rows=rows)
         return TemplateResponse(request, "admin/elections/protocol/progress.html", context)
+
+
+# The services' event actions (a stable key, kept in English in the history and the logs), as
+# the reader's language says them.
+ACTIONS = {
+    "first entry": _("first entry"),
+    "second entry": _("second entry"),
+    "mismatch resolved": _("mismatch resolved"),
+    "accepted on review": _("accepted on review"),
+    "returned for re-entry": _("returned for re-entry"),
+    "correction proposed": _("correction proposed"),
+    "correction rejected": _("correction rejected"),
+    "superseded by a correction": _("superseded by a correction"),
+    "correction approved": _("correction approved"),
+}
+
+
+def _events(protocol: Protocol) -> list:
+    """The protocol's history, its actions and statuses in the reader's language."""
+    statuses = dict(Protocol.Status.choices)
+    events = list(protocol.events.select_related("user"))
+    for event in events:
+        event.action_label = ACTIONS.get(event.action, event.action)
+        event.from_label = statuses.get(event.from_status, event.from_status)
+        event.to_label = statuses.get(event.to_status, event.to_status)
+    return events
 
 
 def _rows(protocol: Protocol, lines, entries, differences) -> list[dict]:

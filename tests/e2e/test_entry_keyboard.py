@@ -233,6 +233,8 @@ def test_the_scan_stands_beside_the_fields_on_the_second_entry_and_in_review(
     protocol = Protocol.objects.get(station=night.station, contest=night.contest)
     page.goto(f"{live_server.url}/admin/elections/protocol/{protocol.pk}/change/")
     beside(page, ".layout > div:first-child", ".layout > .scan img")
+    history = page.locator("table").last.inner_text()
+    assert "first entry\t– → Awaiting second entry" in history  # labels, not status codes
     page.screenshot(path=screenshots / "review-with-scan.png", full_page=True)
 
 
