@@ -8,7 +8,10 @@ SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/saylau
 SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
 # Share of stations whose protocols `make demo` enters: the whole night takes longer than a
 # newcomer should wait on the embedded setup; the demo prints the command that finishes it.
-DEMO_REPORTING ?= 10
+DEMO_REPORTING ?= 25
+# Runs `manage.py $(1)` and prints how long it took (each step of `make demo`).
+timed = @echo "==> manage.py $(1)"; start=$$(date +%s%N); $(BIN)/python manage.py $(1) && \
+	echo "    $(firstword $(1)): $$(( ($$(date +%s%N) - start) / 1000000000 )) s"
 
 .PHONY: install demo test test-services test-e2e test-fuzz lint format bench archive clean
 
@@ -20,17 +23,20 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+demo: STARTED := $(shell date +%s)
 demo: install
 	mkdir -p var
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py load_reference kz2023
-	$(BIN)/python manage.py create_demo_users
-	$(BIN)/python manage.py simulate_election_night --reporting $(DEMO_REPORTING)
-	$(BIN)/python manage.py load_observers --visits --demo-logins
-	$(BIN)/python manage.py verify_results
+	$(call timed,migrate --no-input)
+	$(call timed,load_reference kz2023)
+	$(call timed,create_demo_users)
+	$(call timed,simulate_election_night --reporting $(DEMO_REPORTING))
+	$(call timed,load_observers --visits --demo-logins)
+	$(call timed,verify_results)
 	@echo ""
-	@echo "The night is $(DEMO_REPORTING) % counted. To count the rest (about 25 minutes here), in another"
-	@echo "terminal while the site runs:  $(BIN)/python manage.py simulate_election_night"
+	@echo "Ready in $$(( $$(date +%s) - $(STARTED) )) s. The night is $(DEMO_REPORTING) % counted; to count the"
+	@echo "rest (10 minutes of one core: 36,000 protocols entered twice; 19 minutes measured on a"
+	@echo "busy 2-core machine), in another terminal while the site runs:"
+	@echo "  $(BIN)/python manage.py simulate_election_night"
 	@echo ""
 	@echo "Saylau is starting at http://127.0.0.1:8000/"
 	@echo "  results:  http://127.0.0.1:8000/results/  (down to every station; open data)"
