@@ -170,7 +170,10 @@ def _sqlite_insert_again(tables: list[str], path: str) -> tuple[float, int]:
             rows = conn.execute(f'SELECT * FROM "{table}"').fetchall()
             scratch = f"bench_copy_{table}"
             schema = conn.execute(
-                "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL", [table]
+                # The table and its indexes; not its triggers (the plain way writes bare rows).
+                "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL "
+                "AND type IN ('table', 'index') ORDER BY type = 'index'",
+                [table],
             ).fetchall()
             conn.execute(f'DROP TABLE IF EXISTS "{scratch}"')
             for (sql,) in schema:  # the table, then its indexes, under new names
