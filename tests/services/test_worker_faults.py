@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import close_old_connections, connection
 
 from elections.models import ContestTally, Protocol, Publication
+from elections.services.aggregation import contests_needing_aggregation
 from elections.services.protocols import protocol_submit_entry
 from elections.services.structure import contest_cover_stations
 from elections.tasks import sweep
@@ -46,9 +47,12 @@ def burst(night, fault, recover=lambda: None) -> None:
     sweep.delay()  # what beat does every 30 s: queue whatever the fault left undone
 
     def all_published_and_counted():
+        # The sums arrive with each publication; the station counts and files follow from the
+        # aggregation task, up to PUBLIC_REFRESH_SECONDS later (or from the sweep, if the
+        # fault lost it): done only once nothing is left for either.
         tally = ContestTally.objects.filter(contest=night.contest, area="nation").first()
         done = Publication.objects.count() == BURST and tally and tally.stations_accepted == BURST
-        return tally if done else None
+        return tally if done and not contests_needing_aggregation().exists() else None
 
     tally = wait_for(all_published_and_counted, timeout=60)
 
