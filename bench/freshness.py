@@ -1,8 +1,9 @@
 """Benchmark: how far the totals trail the log, during the simulated night and after it.
 
-The deployment's shape on Postgres and Redis: one Celery worker with its beat, the simulated
-night (`simulate_election_night --reporting BENCH_REPORTING --jobs BENCH_JOBS`) driving the
-services in another process. Meanwhile this process polls, every POLL_SECONDS, for records
+The deployment's shape on Postgres and Redis: one Celery worker of BENCH_CELERY_CONCURRENCY
+processes (4, as docker-compose.yml runs it) with its beat, and the simulated night
+(`simulate_election_night --reporting BENCH_REPORTING --jobs BENCH_JOBS`) driving the services
+in another process. Meanwhile this process polls, every POLL_SECONDS, for records
 that are in the log but not yet in their contest's totals, and for how old the oldest is. Then:
 - per record, from acceptance to its record in the log and the totals (`accepted_at` to
   `published`, the same transaction as the totals), p50, p95 and max;
@@ -32,6 +33,8 @@ from bench.common import (
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 REPORTING = os.environ.get("BENCH_REPORTING", "25")
 JOBS = os.environ.get("BENCH_JOBS", "3")
+# docker-compose.yml's worker: one worker of 4 processes (here with its beat in the same worker).
+CONCURRENCY = os.environ.get("BENCH_CELERY_CONCURRENCY", "4")
 POLL_SECONDS = 0.25
 
 # Records in the log whose contest's totals do not include them yet, and the oldest one's age.
@@ -105,8 +108,8 @@ def main() -> None:
     load_reference_election(counting=False)
     app.control.purge()
     env = {**os.environ}
-    command = ["celery", "-A", "config", "worker", "-B", "--concurrency", "1", "-l", "warning",
-               "-s", str(ROOT / "var" / "bench-beat-schedule")]  # fmt: skip
+    command = ["celery", "-A", "config", "worker", "-B", "--concurrency", CONCURRENCY,
+               "-l", "warning", "-s", str(ROOT / "var" / "bench-beat-schedule")]  # fmt: skip
     worker = subprocess.Popen([sys.executable, "-m", *command], cwd=ROOT, env=env)
     poller = Poller()
     try:
@@ -160,7 +163,7 @@ def main() -> None:
         f"{JOBS} jobs, 1 worker", "–", f"{night / 60:.1f} min",
         f"COPY of the {copied:,} rows it wrote", night / copying,
     )  # fmt: skip
-    rows.print("Postgres, Redis, 1 worker with beat")
+    rows.print(f"Postgres, Redis, 1 worker of {CONCURRENCY} processes with beat")
 
 
 if __name__ == "__main__":
