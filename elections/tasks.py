@@ -72,9 +72,14 @@ def sweep() -> dict[str, int]:
     heartbeat()  # the health check's sign that the scheduler and a worker are alive
     pending = unpublished_protocols().count()
     contest_ids = list(contests_needing_aggregation().values_list("pk", flat=True))
+    # A claim left by a lost run (a worker killed while it held the task) would hold the next
+    # run back for QUEUED_SECONDS: the sweep's runs go out whatever the claims say (a run that
+    # was in fact still coming finds nothing left to do).
     if pending:
+        queue.clear(PUBLISH_PENDING)
         queue_publication()
     for contest_id in contest_ids:
+        queue.clear(AGGREGATE_CONTEST, contest_id)
         queue_aggregation(contest_id)
     return {"publications": pending, "aggregations": len(contest_ids)}
 
