@@ -15,8 +15,8 @@ from django.utils import timezone
 from common import queue
 from elections.public.snapshots import contest_snapshot_write, station_snapshots_write
 from elections.services.aggregation import (
-    AGGREGATE_CONTEST,
-    contest_bring_up_to_date,
+    REFRESH_CONTESTS,
+    contests_bring_up_to_date,
     contests_needing_aggregation,
     queue_aggregation,
 )
@@ -30,23 +30,23 @@ from elections.services.publication import (
 HEARTBEAT_KEY = "health:heartbeat"
 
 
-def queued_key(contest_id: int) -> str:
-    """The cache key that says an aggregation of the contest is queued."""
-    return queue.key(AGGREGATE_CONTEST, contest_id)
+@shared_task(name=REFRESH_CONTESTS, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def refresh_contests() -> int:
+    """Recount the station counts of every contest that changed (or rebuild the tallies of one
+    behind the log), a slice of contests per transaction, and write each slice's snapshot
+    files after its commit; returns how many contests it brought up to date.
 
-
-@shared_task(name=AGGREGATE_CONTEST, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
-def aggregate_contest(contest_id: int) -> int:
-    """Recount a contest's station counts (or rebuild its tallies if they are behind the log),
-    then write its snapshot files; returns the area rows written."""
+    Each contest at most once per run: a change during the run queues the next one.
+    """
     # Cleared before the run: a publication during the run queues the next one.
-    queue.clear(AGGREGATE_CONTEST, contest_id)
-    rows = contest_bring_up_to_date(contest_id=contest_id)
-    # After the tallies are committed, so the files never show totals that were rolled back;
-    # skipped while another run is already queued (a burst still arriving): the last one writes.
-    if not queue.queued(AGGREGATE_CONTEST, contest_id):
-        contest_snapshot_write(contest_id=contest_id)
-    return rows
+    queue.clear(REFRESH_CONTESTS)
+    done: list[int] = []
+    while contest_ids := contests_bring_up_to_date(done=done):
+        for contest_id in contest_ids:
+            # After the tallies are committed, so the files never show totals rolled back.
+            contest_snapshot_write(contest_id=contest_id)
+        done += contest_ids
+    return len(done)
 
 
 @shared_task(name=PUBLISH_PENDING, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -60,8 +60,7 @@ def publish_pending() -> int:
     published = 0
     while batch := protocols_publish():
         station_snapshots_write(publications=batch)  # after the records are committed
-        for contest_id in sorted({publication.protocol.contest_id for publication in batch}):
-            queue_aggregation(contest_id)  # its station counts and files; the sums are in
+        queue_aggregation()  # the contests' station counts and files; their sums are in
         published += len(batch)
     return published
 
@@ -71,17 +70,17 @@ def sweep() -> dict[str, int]:
     """Queue what a lost task left undone: unpublished acceptances and out-of-date tallies."""
     heartbeat()  # the health check's sign that the scheduler and a worker are alive
     pending = unpublished_protocols().count()
-    contest_ids = list(contests_needing_aggregation().values_list("pk", flat=True))
+    behind = contests_needing_aggregation().count()
     # A claim left by a lost run (a worker killed while it held the task) would hold the next
     # run back for QUEUED_SECONDS: the sweep's runs go out whatever the claims say (a run that
     # was in fact still coming finds nothing left to do).
     if pending:
         queue.clear(PUBLISH_PENDING)
         queue_publication()
-    for contest_id in contest_ids:
-        queue.clear(AGGREGATE_CONTEST, contest_id)
-        queue_aggregation(contest_id)
-    return {"publications": pending, "aggregations": len(contest_ids)}
+    if behind:
+        queue.clear(REFRESH_CONTESTS)
+        queue_aggregation()
+    return {"publications": pending, "aggregations": behind}
 
 
 def heartbeat() -> None:

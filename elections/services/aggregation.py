@@ -368,7 +368,11 @@ def _upsert(rows: list[ContestTally], fields: list[str]) -> None:
 def contest_progress_count(*, contest_id: int) -> int:
     """Recount a contest's station counts (expected, reporting, in quarantine) in every area,
     leaving its sums as the log left them; returns the area rows written."""
-    contest_ids = _lock([contest_id])
+    return _count_progress(_lock([contest_id]))
+
+
+def _count_progress(contest_ids: list[int]) -> int:
+    """Recount the station counts of these locked contests; returns the area rows written."""
     districts = _Districts()
     districts.count_progress(contest_id__in=contest_ids)
     rows, now = [], timezone.now()
@@ -382,18 +386,33 @@ def contest_progress_count(*, contest_id: int) -> int:
     return len(rows)
 
 
+REFRESH_SLICE = 100  # contests per transaction: a publication into one of them waits meanwhile
+
+
 @transaction.atomic
-def contest_bring_up_to_date(*, contest_id: int) -> int:
-    """What the aggregation task does: recount the station counts, or rebuild the contest if
-    its tallies are behind its records in the log (a repair: the log's own transaction keeps
-    them current). Returns the area rows written."""
-    _lock([contest_id])
-    counted = ContestTally.objects.filter(contest_id=contest_id, area="nation")
-    counted_up_to = counted.values_list("publications_up_to", flat=True).first() or 0
-    records = Publication.objects.filter(protocol__contest_id=contest_id)
-    if (records.aggregate(last=Max("sequence"))["last"] or 0) > counted_up_to:
-        return contest_aggregate(contest_id=contest_id)
-    return contest_progress_count(contest_id=contest_id)
+def contests_bring_up_to_date(*, done: Iterable[int] = ()) -> list[int]:
+    """One slice of what the aggregation task does: up to REFRESH_SLICE contests that need it
+    (not in ``done``, nor held by another writer this moment), their station counts recounted
+    in one go, or rebuilt where their tallies are behind their records in the log (a repair:
+    the log's own transaction keeps them current). Returns the contests; empty when none is left.
+    """
+    # SKIP LOCKED: two runs at once share the work, and a contest a publication holds now is
+    # left for the run that publication queues after its commit.
+    due = (
+        contests_needing_aggregation()
+        .exclude(pk__in=list(done))
+        .order_by("pk")
+        .select_for_update(of=("self",), skip_locked=True)
+        .values_list("pk", "up_to", "last_record")[:REFRESH_SLICE]
+    )
+    rows = list(due)
+    behind = [pk for pk, up_to, last in rows if (last or 0) > (up_to or 0)]
+    current = [pk for pk, up_to, last in rows if (last or 0) <= (up_to or 0)]
+    if behind:
+        _rebuild(behind)
+    if current:
+        _count_progress(current)
+    return [pk for pk, _, _ in rows]
 
 
 def contests_needing_aggregation() -> QuerySet[Contest]:
@@ -459,34 +478,36 @@ def totals_differences(contests: Iterable[Contest]) -> list[str]:
     return differences
 
 
-AGGREGATE_CONTEST = "elections.aggregate_contest"  # the task that aggregates (elections/tasks.py)
+REFRESH_CONTESTS = "elections.refresh_contests"  # the aggregation task (elections/tasks.py)
 
-_deferred: ContextVar[set[int] | None] = ContextVar("deferred_aggregations", default=None)
+_deferred: ContextVar[list[bool] | None] = ContextVar("deferred_aggregations", default=None)
 
 
 @contextmanager
 def aggregations_deferred() -> Iterator[None]:
-    """Collect the aggregations a wave of acceptances asks for, and queue each contest once.
+    """Hold back the aggregation a wave of acceptances asks for until the block ends.
 
     For bulk arrivals (an import, a simulated wave of stations): without a broker tasks run in
-    the process, and re-aggregating a national contest after each of thousands of acceptances
-    would cost far more than the acceptances themselves.
+    the process, and recounting the contests after each of thousands of acceptances would cost
+    far more than the acceptances themselves.
     """
-    contests: set[int] = set()
-    token = _deferred.set(contests)
+    asked: list[bool] = []
+    token = _deferred.set(asked)
     try:
         yield
     finally:
         _deferred.reset(token)
-        for contest_id in sorted(contests):
-            queue_aggregation(contest_id)
+        if asked:
+            queue_aggregation()
 
 
-def queue_aggregation(contest_id: int) -> None:
-    """After a commit: bring the contest's station counts and snapshot files up to date soon,
-    at most once per PUBLIC_REFRESH_SECONDS, however many records arrive meanwhile (its sums
-    are current already: the publication's transaction adds them)."""
+def queue_aggregation() -> None:
+    """After a commit: bring the station counts and snapshot files of every contest that
+    changed up to date soon, at most once per PUBLIC_REFRESH_SECONDS, however many records
+    arrive meanwhile (their sums are current already: the publication's transaction adds them).
+    One task for all contests, not one per contest: hundreds of per-contest runs queued ahead
+    of the next publication held it back by minutes."""
     if (deferred := _deferred.get()) is not None:
-        deferred.add(contest_id)
+        deferred.append(True)
         return
-    queue.once(AGGREGATE_CONTEST, contest_id, countdown=settings.PUBLIC_REFRESH_SECONDS)
+    queue.once(REFRESH_CONTESTS, countdown=settings.PUBLIC_REFRESH_SECONDS)

@@ -9,7 +9,7 @@ from common import queue
 from elections.models import ContestTally
 from elections.selectors import contest_result
 from elections.services.aggregation import (
-    AGGREGATE_CONTEST,
+    REFRESH_CONTESTS,
     contest_aggregate,
     contest_progress_count,
     contests_needing_aggregation,
@@ -147,7 +147,7 @@ def test_the_sweep_sends_its_runs_past_a_claim_a_lost_run_left(night):
     # not take them for runs still coming (they would hold the next back for QUEUED_SECONDS).
     night.accept(night.station)
     cache.set(queue.key(PUBLISH_PENDING), 1, timeout=600)
-    cache.set(queue.key(AGGREGATE_CONTEST, night.contest.pk), 1, timeout=600)
+    cache.set(queue.key(REFRESH_CONTESTS), 1, timeout=600)
 
     sweep()
 

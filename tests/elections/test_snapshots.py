@@ -5,10 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from elections.models import Publication
+from elections.models import Contest, Publication
+from elections.services.aggregation import contests_needing_aggregation
 from elections.services.protocols import protocol_submit_entry
+from elections.services.publication import protocols_publish
+from elections.services.structure import ballot_lines_set, contest_cover_stations
 from elections.tasks import sweep
 from tests.elections.conftest import good_numbers
+from tests.factories import CandidateFactory, ContestFactory, StationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,20 +66,58 @@ def test_each_publication_rewrites_its_station_file(night, media):
     assert (rows[0]["votes"], rows[0]["sha256"]) == ("400;150;40", Publication.objects.get().sha256)
 
 
-def test_a_run_leaves_the_files_to_the_next_one_queued_during_it(night, media, monkeypatch):
-    from django.core.cache import cache
-
+def test_one_run_brings_every_changed_contest_up_to_date_a_slice_at_a_time(
+    night, media, monkeypatch
+):
     from elections import tasks
-    from elections.tasks import queued_key
+    from elections.services import aggregation
 
-    def aggregate_while_another_is_queued(*, contest_id):
-        cache.set(queued_key(contest_id), 1)  # a publication during this run queued the next
-        return 0
+    # A second contest, set up as the night's own was, while the election (this stale copy of
+    # it) was still in setup.
+    second = ContestFactory(election=night.election, name="District No. 4")
+    candidates = [
+        CandidateFactory(election=night.election, contest=second, full_name=name)
+        for name in ["Dana Omarova", "Marat Seitov"]
+    ]
+    ballot_lines_set(contest=second, choices=candidates)
+    elsewhere = StationFactory(region=night.other_station.region, number=8, registered_voters=1000)
+    contest_cover_stations(contest=second, stations=[elsewhere])
+    second = Contest.objects.get(pk=second.pk)  # the election as it is now: counting
+    night.accept(night.station)
+    for user in (night.cec, night.cec2):
+        protocol_submit_entry(station=elsewhere, contest=second, user=user, data=good_numbers())
+    while protocols_publish():  # the records are in; their contests' counts and files are not
+        pass
+    assert set(contests_needing_aggregation()) == {night.contest, second}
 
-    monkeypatch.setattr(tasks, "contest_bring_up_to_date", aggregate_while_another_is_queued)
-    tasks.aggregate_contest(night.contest.pk)
-    assert not (media / "results" / "night" / night.contest.code / "current.json").exists()
+    monkeypatch.setattr(aggregation, "REFRESH_SLICE", 1)
+    slices = []
+    bring_up_to_date = tasks.contests_bring_up_to_date
 
-    monkeypatch.undo()
-    tasks.aggregate_contest(night.contest.pk)  # the last run of the burst writes them
-    assert (media / "results" / "night" / night.contest.code / "current.json").exists()
+    def recorded(**kwargs):
+        slices.append(bring_up_to_date(**kwargs))
+        return slices[-1]
+
+    monkeypatch.setattr(tasks, "contests_bring_up_to_date", recorded)
+    assert tasks.refresh_contests() == 2
+
+    assert slices == [[night.contest.pk], [second.pk], []]  # one transaction per slice
+    assert not contests_needing_aggregation().exists()
+    for contest in (night.contest, second):
+        assert (media / "results" / "night" / contest.code / "current.json").exists()
+
+
+def test_a_run_takes_each_contest_once_however_often_it_changes_meanwhile(night, monkeypatch):
+    from elections import tasks
+
+    night.accept(night.station)
+    while protocols_publish():
+        pass
+
+    def another_protocol_changes_it(**kwargs):
+        night.accept(night.neighbour)  # as a publication would, after each slice
+
+    # The run still ends; the change's own queued run (lost here) takes it from there.
+    monkeypatch.setattr(tasks, "contest_snapshot_write", another_protocol_changes_it)
+    assert tasks.refresh_contests() == 1
+    assert list(contests_needing_aggregation()) == [night.contest]

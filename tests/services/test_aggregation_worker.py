@@ -1,10 +1,14 @@
+import threading
+
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 
-from elections.models import ContestTally, Publication
-from elections.services.aggregation import contests_needing_aggregation
+from elections.models import Contest, ContestTally, Publication
+from elections.services.aggregation import contests_bring_up_to_date, contests_needing_aggregation
 from elections.services.protocols import protocol_submit_entry
-from elections.tasks import aggregate_contest, publish_pending
+from elections.services.publication import protocols_publish
+from elections.tasks import publish_pending, refresh_contests
 from tests.elections.conftest import Night, good_numbers
 from tests.services.conftest import wait_for
 
@@ -48,6 +52,34 @@ def test_the_same_tasks_run_twice_by_the_worker_give_the_same_result(
 
     before = state()
     assert publish_pending.delay().get(timeout=30) == 0  # nothing left to publish
-    aggregate_contest.delay(night.contest.pk).get(timeout=30)
+    refresh_contests.delay().get(timeout=30)
 
     assert state() == before
+
+
+def test_a_contest_another_writer_holds_is_left_to_the_run_it_queues(
+    transactional_db, django_user_model
+):
+    night = Night(django_user_model)
+    night.accept(night.station)
+    while protocols_publish():
+        pass
+    held, release = threading.Event(), threading.Event()
+
+    def publication_holding_the_contest() -> None:
+        with transaction.atomic():
+            Contest.objects.select_for_update().get(pk=night.contest.pk)
+            held.set()
+            release.wait(timeout=30)
+        connection.close()
+
+    writer = threading.Thread(target=publication_holding_the_contest)
+    writer.start()
+    assert held.wait(timeout=30)
+    try:
+        assert contests_bring_up_to_date() == []  # SKIP LOCKED: no wait behind the writer
+    finally:
+        release.set()
+        writer.join(timeout=30)
+    assert contests_bring_up_to_date() == [night.contest.pk]
+    assert not contests_needing_aggregation().exists()
