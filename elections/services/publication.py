@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from common import queue
@@ -46,12 +46,25 @@ def protocols_publish(*, limit: int = PUBLISH_BATCH) -> list[Publication]:
 
     Running it again publishes nothing twice: a version already in the chain is never pending.
     """
-    for _ in range(3):  # two first records at once: the loser of the unique sequence retries
-        try:
-            return _publish_pending(limit)
-        except IntegrityError:
-            continue
     return _publish_pending(limit)
+
+
+CHAIN_LOCK = 0x5341594C  # the Postgres advisory lock publishers take turns on ("SAYL")
+
+
+def _take_the_chain() -> None:
+    """Wait until no other publisher holds the chain, and hold it until this transaction ends.
+
+    An advisory lock, not a row lock on the head: a publisher that waited on the head row went
+    on, once the first committed, with the head it had read before that commit (READ COMMITTED
+    re-reads a row only if it changed, and the head row does not), and numbered its records as
+    the first had (seen with 4 worker processes: duplicate sequence). After this lock, the next
+    statement's snapshot holds everything the last publisher committed. On SQLite, IMMEDIATE
+    transactions already let one writer in at a time.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
 
 
 # What a record needs of its protocol, read as plain values rather than five model instances.
@@ -64,14 +77,10 @@ _FIELDS = (
 
 @transaction.atomic
 def _publish_pending(limit: int) -> list[Publication]:
-    # Lock the chain's head first, then read what is pending: publishers take turns, and each
-    # sees what the one before it committed.
-    head = (
-        Publication.objects.select_for_update()
-        .order_by("-sequence")
-        .values_list("sequence", "sha256")
-        .first()
-    )
+    # Take the chain first, then read its head and what is pending: publishers take turns, and
+    # each sees what the one before it committed.
+    _take_the_chain()
+    head = Publication.objects.order_by("-sequence").values_list("sequence", "sha256").first()
     # The pending ids alone first: joined to the station, contest and region tables, the
     # planner would join every accepted protocol before it keeps the first ``limit``.
     ids = list(unpublished_protocols().values_list("pk", flat=True)[:limit])

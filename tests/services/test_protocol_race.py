@@ -1,11 +1,19 @@
 import threading
 
 import pytest
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 
+from common import queue
 from common.errors import ApplicationError
 from elections.models import Protocol, ProtocolEntry
 from elections.services.protocols import protocol_submit_entry
+from elections.services.publication import (
+    PUBLISH_PENDING,
+    _publish_pending,
+    chain_problems,
+    protocols_publish,
+)
 from tests.elections.conftest import Night, good_numbers
 
 pytestmark = pytest.mark.services
@@ -66,3 +74,31 @@ def test_two_clerks_racing_for_the_first_entry_make_one_protocol(
     )
     assert Protocol.objects.count() == 1
     assert ProtocolEntry.objects.filter(round=1).count() == 1
+
+
+def test_two_publishers_at_once_take_turns_on_the_chain(transactional_db, django_user_model):
+    night = Night(django_user_model)
+    cache.set(queue.key(PUBLISH_PENDING), 1, timeout=60)  # claimed: the worker is not asked
+    for shift, station in enumerate([night.station, night.other_station, night.neighbour]):
+        night.accept(station, good_numbers(vote_1=400 - shift, vote_2=150 + shift))
+    assert len(protocols_publish(limit=1)) == 1  # the chain has a head for both to wait on
+    start = threading.Barrier(2)
+    appended: list[list[int]] = []
+
+    def publish() -> None:
+        start.wait()
+        try:
+            with transaction.atomic():
+                appended.append([p.sequence for p in _publish_pending(1)])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    # Each numbered its record after the other's commit: no sequence twice, nothing refused.
+    assert sorted(appended) == [[2], [3]]
+    assert chain_problems() == []
