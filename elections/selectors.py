@@ -228,7 +228,7 @@ def contest_result(contest: Contest) -> ContestResult | None:
     if tally is None:
         return None
     votes = {int(line): count for line, count in tally.votes.items()}
-    lines = list(contest.ballot_lines.select_related("party", "candidate"))
+    lines = frozen_ballot(contest).lines
     against_all = sum(votes.get(line.pk, 0) for line in lines if line.is_against_all)
     seats = outcome = None
     if contest.kind == Contest.Kind.PARTY_LIST:

@@ -66,12 +66,8 @@ def test_each_publication_rewrites_its_station_file(night, media):
     assert (rows[0]["votes"], rows[0]["sha256"]) == ("400;150;40", Publication.objects.get().sha256)
 
 
-def test_one_run_brings_every_changed_contest_up_to_date_a_slice_at_a_time(
-    night, media, monkeypatch
-):
-    from elections import tasks
-    from elections.services import aggregation
-
+def two_contests_published(night) -> list[Contest]:
+    """The night's contest and a second one, each with a record in the log, neither counted."""
     # A second contest, set up as the night's own was, while the election (this stale copy of
     # it) was still in setup.
     second = ContestFactory(election=night.election, name="District No. 4")
@@ -89,7 +85,16 @@ def test_one_run_brings_every_changed_contest_up_to_date_a_slice_at_a_time(
     while protocols_publish():  # the records are in; their contests' counts and files are not
         pass
     assert set(contests_needing_aggregation()) == {night.contest, second}
+    return [night.contest, second]
 
+
+def test_one_run_brings_every_changed_contest_up_to_date_a_slice_at_a_time(
+    night, media, monkeypatch
+):
+    from elections import tasks
+    from elections.services import aggregation
+
+    first, second = two_contests_published(night)
     monkeypatch.setattr(aggregation, "REFRESH_SLICE", 1)
     slices = []
     bring_up_to_date = tasks.contests_bring_up_to_date
@@ -101,9 +106,9 @@ def test_one_run_brings_every_changed_contest_up_to_date_a_slice_at_a_time(
     monkeypatch.setattr(tasks, "contests_bring_up_to_date", recorded)
     assert tasks.refresh_contests() == 2
 
-    assert slices == [[night.contest.pk], [second.pk], []]  # one transaction per slice
+    assert slices == [[first.pk], [second.pk], []]  # one transaction per slice
     assert not contests_needing_aggregation().exists()
-    for contest in (night.contest, second):
+    for contest in (first, second):
         assert (media / "results" / "night" / contest.code / "current.json").exists()
 
 
@@ -121,3 +126,21 @@ def test_a_run_takes_each_contest_once_however_often_it_changes_meanwhile(night,
     monkeypatch.setattr(tasks, "contest_snapshot_write", another_protocol_changes_it)
     assert tasks.refresh_contests() == 1
     assert list(contests_needing_aggregation()) == [night.contest]
+
+
+def test_a_workers_run_lets_others_have_the_worker_after_its_time(night, media, monkeypatch):
+    from celery import current_app
+
+    from elections import tasks
+    from elections.services import aggregation
+
+    first, second = two_contests_published(night)
+    monkeypatch.setattr(aggregation, "REFRESH_SLICE", 1)
+    monkeypatch.setattr(tasks, "REFRESH_RUN_SECONDS", 0)
+    queued = []
+    monkeypatch.setattr(tasks.queue, "once", lambda *args, **kwargs: queued.append(args))
+    monkeypatch.setitem(current_app.conf, "task_always_eager", False)  # as in a worker
+
+    assert tasks.refresh_contests() == 1  # one slice, then its time was up
+    assert queued == [(aggregation.REFRESH_CONTESTS,)]  # the rest queued behind what waits
+    assert list(contests_needing_aggregation()) == [second]
