@@ -10,6 +10,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ExportMixin
+from translated_fields.admin import TranslatedFieldAdmin
 
 from common.spreadsheets import safe_cell
 from stations.importing import (
@@ -24,7 +25,7 @@ from stations.models import District, Region, Station
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(TranslatedFieldAdmin, admin.ModelAdmin):  # "Name [kk]" …
     list_display = ["code", "name_en", "name_kk", "name_ru", "kind", "time_zone", "station_count"]
     list_filter = ["kind", "time_zone"]
     search_fields = ["code", "name_en", "name_kk", "name_ru"]
@@ -38,18 +39,18 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(TranslatedFieldAdmin, admin.ModelAdmin):
     list_display = ["name", "region", "kind", "commission_name"]
     list_filter = ["region", "kind"]
     list_select_related = ["region"]
-    search_fields = ["name", "code", "commission_name"]
+    search_fields = ["name_en", "name_kk", "name_ru", "code", "commission_name"]
 
 
 class StationResource(resources.ModelResource):
     """The export format: the same columns that import_stations and the admin import read."""
 
     region = fields.Field(attribute="region__code", column_name="region")
-    district = fields.Field(attribute="district__name", column_name="district")
+    district = fields.Field(attribute="district__name_en", column_name="district")  # as imported
 
     class Meta:
         model = Station

@@ -301,9 +301,11 @@ def _validate(
 def _districts_for(
     valid: list[dict[str, Any]], report: ImportReport
 ) -> dict[tuple[int, str], District]:
-    """Find each row's district by name in its region, creating the ones not yet known."""
+    """Find each row's district by its English name in its region (a file names districts as
+    the published records do, whatever language its importer reads), creating the ones not yet
+    known."""
     known = {
-        (d.region_id, d.name): d
+        (d.region_id, d.name_en): d
         for d in District.objects.filter(region__in={r["region"] for r in valid})
     }
     kind_in = {
@@ -315,8 +317,9 @@ def _districts_for(
         region, name = row["region"], row["district"]
         if (region.pk, name) not in known:
             known[(region.pk, name)] = District.objects.create(
-                region=region, name=name, code=_free_code(region, name), kind=kind_in[region.kind]
-            )
+                region=region, name_en=name, code=_free_code(region, name),
+                kind=kind_in[region.kind],
+            )  # fmt: skip
             report.districts_created.append(f"{name} ({region.code})")
     return known
 

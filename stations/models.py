@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from common.models import Timestamped
+from common.translated import translated
 from stations.zones import validate_time_zone
 
 DEFAULT_OPENING = time(7, 0)
@@ -25,9 +25,7 @@ class Region(Timestamped):
         ABROAD = "abroad", _("Abroad")  # embassies and consulates, one district per country
 
     code = models.CharField(_("code"), max_length=8, unique=True)
-    name_kk = models.CharField(_("name (Kazakh)"), max_length=120)
-    name_ru = models.CharField(_("name (Russian)"), max_length=120)
-    name_en = models.CharField(_("name (English)"), max_length=120)
+    name = translated(models.CharField(_("name"), max_length=120))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     time_zone = models.CharField(
         _("time zone"),
@@ -45,12 +43,6 @@ class Region(Timestamped):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        """The name in the active language, falling back to English."""
-        language = (get_language() or "en")[:2]
-        return getattr(self, f"name_{language}", "") or self.name_en
-
 
 class District(Timestamped):
     class Kind(models.TextChoices):
@@ -63,7 +55,7 @@ class District(Timestamped):
         Region, on_delete=models.PROTECT, related_name="districts", verbose_name=_("region")
     )
     code = models.SlugField(_("code"), max_length=60)
-    name = models.CharField(_("name"), max_length=120)
+    name = translated(models.CharField(_("name"), max_length=120))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     commission_name = models.CharField(
         _("territorial commission"),
@@ -73,15 +65,17 @@ class District(Timestamped):
     )
 
     class Meta:
-        ordering = ["region__position", "name"]
+        ordering = ["region__position", "name_en"]
         verbose_name = _("district")
         verbose_name_plural = _("districts")
         constraints = [
             models.UniqueConstraint(
                 fields=["region", "code"], name="district_code_unique_in_region"
             ),
+            # By the English name, the one files and the published records use (another
+            # language may repeat a name).
             models.UniqueConstraint(
-                fields=["region", "name"], name="district_name_unique_in_region"
+                fields=["region", "name_en"], name="district_name_unique_in_region"
             ),
         ]
 

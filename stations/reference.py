@@ -13,9 +13,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from django.db import models, transaction
 
 from common.sync import assign_changes
+from common.translated import in_every_language
 from stations import synthetic
 from stations.importing import ImportReport, ProgressCallback, stations_import
 from stations.models import District, Region, Station
@@ -26,12 +28,33 @@ ABROAD_CODE = "ABR"
 CLOSED_SHARE = 0.03  # hospitals, military units and detention facilities
 ABROAD_ZONE = ASTANA.key  # the CEC's zone; each station abroad keeps its host's own
 
-# Cities of national significance are divided into boroughs (akimats of city districts).
+# Cities of national significance are divided into boroughs (akimats of city districts): each
+# as it is named in English, Kazakh and Russian.
 CITY_DISTRICTS = {
-    "AST": ["Almaty", "Baikonur", "Yesil", "Saryarka", "Nura"],
-    "ALA": ["Alatau", "Almaly", "Auezov", "Bostandyk", "Zhetysu", "Medeu", "Nauryzbai", "Turksib"],
-    "SHY": ["Abai", "Al-Farabi", "Yenbekshi", "Karatau", "Turan"],
-}
+    "AST": [("Almaty", "Алматы", "район Алматы"), ("Baikonur", "Байқоңыр", "район Байконур"),
+            ("Yesil", "Есіл", "район Есиль"), ("Saryarka", "Сарыарқа", "район Сарыарка"),
+            ("Nura", "Нұра", "район Нура")],
+    "ALA": [("Alatau", "Алатау", "Алатауский район"), ("Almaly", "Алмалы", "Алмалинский район"),
+            ("Auezov", "Әуезов", "Ауэзовский район"),
+            ("Bostandyk", "Бостандық", "Бостандыкский район"),
+            ("Zhetysu", "Жетісу", "Жетысуский район"), ("Medeu", "Медеу", "Медеуский район"),
+            ("Nauryzbai", "Наурызбай", "Наурызбайский район"),
+            ("Turksib", "Түрксіб", "Турксибский район")],
+    "SHY": [("Abai", "Абай", "Абайский район"), ("Al-Farabi", "Әл-Фараби", "Аль-Фарабийский район"),
+            ("Yenbekshi", "Еңбекші", "Енбекшинский район"),
+            ("Karatau", "Қаратау", "Каратауский район"), ("Turan", "Тұран", "Туранский район")],
+}  # fmt: skip
+# The oblasts' centres, in Kazakh and Russian (the dataset names them in English).
+CENTRES = {
+    "Semey": ("Семей", "Семей"), "Kokshetau": ("Көкшетау", "Кокшетау"),
+    "Aktobe": ("Ақтөбе", "Актобе"), "Konaev": ("Қонаев", "Конаев"), "Atyrau": ("Атырау", "Атырау"),
+    "Oral": ("Орал", "Уральск"), "Taraz": ("Тараз", "Тараз"),
+    "Taldykorgan": ("Талдықорған", "Талдыкорган"), "Karaganda": ("Қарағанды", "Караганда"),
+    "Kostanay": ("Қостанай", "Костанай"), "Kyzylorda": ("Қызылорда", "Кызылорда"),
+    "Aktau": ("Ақтау", "Актау"), "Pavlodar": ("Павлодар", "Павлодар"),
+    "Petropavl": ("Петропавл", "Петропавловск"), "Turkistan": ("Түркістан", "Туркестан"),
+    "Zhezkazgan": ("Жезқазған", "Жезказган"), "Oskemen": ("Өскемен", "Усть-Каменогорск"),
+}  # fmt: skip
 
 # Host countries of the stations abroad: ISO code, name, and (city, IANA zone) per station.
 ABROAD_STATIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
@@ -139,9 +162,7 @@ def _upsert_regions(data: dict[str, Any]) -> dict[str, Region]:
         regions[item["code"]] = upsert(
             Region,
             {"code": item["code"]},
-            name_kk=item["name"]["kk"],
-            name_ru=item["name"]["ru"],
-            name_en=item["name"]["en"],
+            **in_every_language("name", item["name"]),
             kind=item["kind"],
             time_zone=item["timezone"],
             position=position,
@@ -149,9 +170,14 @@ def _upsert_regions(data: dict[str, Any]) -> dict[str, Region]:
     regions[ABROAD_CODE] = upsert(
         Region,
         {"code": ABROAD_CODE},
-        name_kk="Шетелдегі сайлау учаскелері",
-        name_ru="Избирательные участки за рубежом",
-        name_en="Stations abroad",
+        **in_every_language(
+            "name",
+            {
+                "en": "Stations abroad",
+                "kk": "Шетелдегі сайлау учаскелері",
+                "ru": "Избирательные участки за рубежом",
+            },
+        ),  # fmt: skip
         kind=Region.Kind.ABROAD,
         time_zone=ABROAD_ZONE,
         position=len(data["regions"]) + 1,
@@ -169,28 +195,36 @@ def upsert(model: type[models.Model], lookup: dict[str, Any], **values: Any) -> 
     return obj
 
 
-def _districts(region: Region, item: dict[str, Any], rng: random.Random) -> list[tuple[str, str]]:
-    """Return (name, kind) of each district: boroughs of a city, or an oblast's centre first."""
+Names = dict[str, str]  # a name in each language: {"en": …, "kk": …, "ru": …}
+
+
+def _districts(region: Region, item: dict[str, Any], rng: random.Random) -> list[tuple[Names, str]]:
+    """Return (names, kind) of each district: boroughs of a city, or an oblast's centre first."""
     if region.kind == Region.Kind.CITY:
-        return [(f"{n} district", District.Kind.CITY_DISTRICT) for n in CITY_DISTRICTS[region.code]]
-    rural = synthetic.unique_place_names(
-        rng, item["local_maslikhats_estimate"] - 1, taken={item["admin_centre"]}
-    )
-    return [(item["admin_centre"], District.Kind.CITY)] + [
-        (f"{n} district", District.Kind.DISTRICT) for n in rural
-    ]
+        return [
+            ({"en": f"{en} district", "kk": f"{kk} ауданы", "ru": ru}, District.Kind.CITY_DISTRICT)
+            for en, kk, ru in CITY_DISTRICTS[region.code]
+        ]
+    centre = item["admin_centre"]
+    rural = synthetic.unique_place_names(rng, item["local_maslikhats_estimate"] - 1, taken={centre})
+    kk, ru = CENTRES[centre]
+    return [({"en": centre, "kk": kk, "ru": ru}, District.Kind.CITY)] + [
+        ({"en": f"{n['en']} district", "kk": f"{n['kk']} ауданы", "ru": f"район {n['ru']}"},
+         District.Kind.DISTRICT)
+        for n in rural
+    ]  # fmt: skip
 
 
-def _upsert_districts(region: Region, named: list[tuple[str, str]]) -> list[District]:
+def _upsert_districts(region: Region, named: list[tuple[Names, str]]) -> list[District]:
     return [
         upsert(
             District,
             {"region": region, "code": f"{region.code.lower()}-{position:02d}"},
-            name=name,
+            **in_every_language("name", names),
             kind=kind,
-            commission_name=f"{name} territorial election commission",
+            commission_name=f"{names['en']} territorial election commission",
         )
-        for position, (name, kind) in enumerate(named, start=1)
+        for position, (names, kind) in enumerate(named, start=1)
     ]
 
 
@@ -219,7 +253,7 @@ def _domestic_rows(
     rows = []
     for district, extra in zip(districts, per_district, strict=True):
         # A borough's stations are in its city; a rural district's in its villages.
-        town = {District.Kind.CITY: district.name, District.Kind.CITY_DISTRICT: region.name_en}
+        town = {District.Kind.CITY: district.name_en, District.Kind.CITY_DISTRICT: region.name_en}
         for _ in range(extra + 1):  # every district has at least one station
             closed = rng.random() < CLOSED_SHARE
             site = rng.choice(CLOSED_SITES if closed else ORDINARY_SITES)
@@ -227,7 +261,7 @@ def _domestic_rows(
             rows.append(
                 {
                     "region": region.code,
-                    "district": district.name,
+                    "district": district.name_en,  # files name districts in English
                     "number": len(rows) + 1,
                     "name": site.format(n=rng.randint(1, 120), m=rng.randint(10000, 99999)),
                     "address": synthetic.street_address(rng, settlement),
@@ -249,7 +283,11 @@ def _domestic_rows(
 
 
 def _abroad_rows(register: int, region: Region, rng: random.Random) -> Iterator[dict[str, Any]]:
-    named = [(country, District.Kind.COUNTRY) for _, country, _ in ABROAD_STATIONS]
+    kk, ru = Locale("kk").territories, Locale("ru").territories  # CLDR's names of countries
+    named = [
+        ({"en": country, "kk": kk[code], "ru": ru[code]}, District.Kind.COUNTRY)
+        for code, country, _ in ABROAD_STATIONS
+    ]
     districts = _upsert_districts(region, named)
     # The first city of a country holds the embassy; the others are consulates.
     sites = [
@@ -262,10 +300,10 @@ def _abroad_rows(register: int, region: Region, rng: random.Random) -> Iterator[
         district, code, city, zone, mission = site
         yield {
             "region": region.code,
-            "district": district.name,
+            "district": district.name_en,
             "number": number,
             "name": f"{mission} of Kazakhstan in {city}",
-            "address": f"{synthetic.street_address(rng, city)}, {district.name}",
+            "address": f"{synthetic.street_address(rng, city)}, {district.name_en}",
             "registered_voters": count,
             "kind": Station.Kind.ABROAD,
             "country": code,

@@ -18,6 +18,22 @@ PLACE_ENDINGS = [
     "su", "tobe", "bulak", "kol", "zhar", "tau", "kum", "agash", "terek", "uzek",
     "kain", "oba", "tal", "sai", "kudyk", "ozek", "adyr", "zhol", "kent", "dala",
 ]  # fmt: skip
+# The same stems and endings in Kazakh and in Russian spelling: Aksu, Ақсу, Аксу.
+CYRILLIC = {
+    "Ak": ("Ақ", "Ак"), "Kara": ("Қара", "Кара"), "Sary": ("Сары", "Сары"), "Kok": ("Көк", "Кок"),
+    "Zhana": ("Жаңа", "Жана"), "Kyzyl": ("Қызыл", "Кызыл"), "Ulken": ("Үлкен", "Улькен"),
+    "Kishi": ("Кіші", "Киши"), "Altyn": ("Алтын", "Алтын"), "Kumis": ("Күміс", "Кумис"),
+    "Bes": ("Бес", "Бес"), "Zhety": ("Жеті", "Жеты"), "Shubar": ("Шұбар", "Шубар"),
+    "Tas": ("Тас", "Тас"), "Kos": ("Қос", "Кос"), "Baian": ("Баян", "Баян"),
+    "Orta": ("Орта", "Орта"), "Tal": ("Тал", "Тал"), "Karagai": ("Қарағай", "Карагай"),
+    "Koktal": ("Көктал", "Коктал"),
+    "su": ("су", "су"), "tobe": ("төбе", "тобе"), "bulak": ("бұлақ", "булак"),
+    "kol": ("көл", "коль"), "zhar": ("жар", "жар"), "tau": ("тау", "тау"), "kum": ("құм", "кум"),
+    "agash": ("ағаш", "агаш"), "terek": ("терек", "терек"), "uzek": ("өзек", "узек"),
+    "kain": ("қайың", "каин"), "oba": ("оба", "оба"), "tal": ("тал", "тал"), "sai": ("сай", "сай"),
+    "kudyk": ("құдық", "кудук"), "ozek": ("өзек", "озек"), "adyr": ("адыр", "адыр"),
+    "zhol": ("жол", "жол"), "kent": ("кент", "кент"), "dala": ("дала", "дала"),
+}  # fmt: skip
 STREETS = [
     "Abai", "Kunaev", "Tole Bi", "Kabanbai Batyr", "Dostyk", "Respublika", "Satpaev",
     "Baitursynov", "Auezov", "Zheltoksan", "Seifullin", "Zhambyl", "Bokeikhan", "Mailin",
@@ -42,19 +58,27 @@ SURNAME_STEMS = [
 
 
 def place_name(rng: random.Random) -> str:
-    return rng.choice(PLACE_STEMS) + rng.choice(PLACE_ENDINGS)
+    return place_names(rng)["en"]
+
+
+def place_names(rng: random.Random) -> dict[str, str]:
+    """A place's name in English, Kazakh and Russian (the same draw as ``place_name``)."""
+    stem, ending = rng.choice(PLACE_STEMS), rng.choice(PLACE_ENDINGS)
+    (stem_kk, stem_ru), (ending_kk, ending_ru) = CYRILLIC[stem], CYRILLIC[ending]
+    return {"en": stem + ending, "kk": stem_kk + ending_kk, "ru": stem_ru + ending_ru}
 
 
 def unique_place_names(
     rng: random.Random, count: int, *, taken: set[str] | None = None
-) -> list[str]:
-    """Draw ``count`` distinct place names, none of them in ``taken``."""
+) -> list[dict[str, str]]:
+    """Draw ``count`` places with distinct names, none of them in ``taken`` (English names);
+    each as its names in every language."""
     seen = set(taken or ())
-    names: list[str] = []
+    names: list[dict[str, str]] = []
     while len(names) < count:
-        name = place_name(rng)
-        if name not in seen:
-            seen.add(name)
+        name = place_names(rng)
+        if name["en"] not in seen:
+            seen.add(name["en"])
             names.append(name)
     return names
 

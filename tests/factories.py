@@ -19,13 +19,23 @@ class RegionFactory(factory.django.DjangoModelFactory):
     time_zone = "Asia/Almaty"
 
 
-class DistrictFactory(factory.django.DjangoModelFactory):
+class NamedFactory(factory.django.DjangoModelFactory):
+    """A model with a name in every language: ``name=`` given to the factory is the English one."""
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        if "name" in kwargs:
+            kwargs["name_en"] = kwargs.pop("name")
+        return kwargs
+
+
+class DistrictFactory(NamedFactory):
     class Meta:
         model = District
 
     region = factory.SubFactory(RegionFactory)
     code = factory.Sequence(lambda n: f"district-{n}")
-    name = factory.Sequence(lambda n: f"District {n}")
+    name_en = factory.Sequence(lambda n: f"District {n}")
     kind = District.Kind.DISTRICT
 
 
@@ -42,40 +52,40 @@ class StationFactory(factory.django.DjangoModelFactory):
     registered_voters = 1500
 
 
-class ElectionFactory(factory.django.DjangoModelFactory):
+class ElectionFactory(NamedFactory):
     class Meta:
         model = Election
         django_get_or_create = ["code"]
 
     code = factory.Sequence(lambda n: f"election-{n}")
-    name = factory.Sequence(lambda n: f"General election {n}")
+    name_en = factory.Sequence(lambda n: f"General election {n}")
     date = datetime.date(2023, 3, 19)
 
 
-class PartyFactory(factory.django.DjangoModelFactory):
+class PartyFactory(NamedFactory):
     class Meta:
         model = Party
 
     election = factory.SubFactory(ElectionFactory)
     short_name = factory.Sequence(lambda n: f"P{n}")
-    name = factory.LazyAttribute(lambda p: f"Party {p.short_name}")
+    name_en = factory.LazyAttribute(lambda p: f"Party {p.short_name}")
     registration_order = factory.Sequence(lambda n: n + 1)
 
 
-class ContestFactory(factory.django.DjangoModelFactory):
+class ContestFactory(NamedFactory):
     class Meta:
         model = Contest
 
     election = factory.SubFactory(ElectionFactory)
     code = factory.Sequence(lambda n: f"smd-{n}")
-    name = factory.Sequence(lambda n: f"Single-member district No. {n}")
+    name_en = factory.Sequence(lambda n: f"Single-member district No. {n}")
     body = Contest.Body.MAZHILIS
     kind = Contest.Kind.SINGLE_MEMBER
 
 
 class PartyListContestFactory(ContestFactory):
     code = factory.Sequence(lambda n: f"list-{n}")
-    name = "Mazhilis — party lists"
+    name_en = "Mazhilis — party lists"
     kind = Contest.Kind.PARTY_LIST
     seats = 10
     threshold_percent = 5

@@ -52,7 +52,10 @@ class ProtocolAdmin(WorkflowAdmin):
     list_display = ["station_label", "contest", "version", "status", "updated"]
     list_filter = [NeedsSupervisorFilter, "status", "contest__body", "station__region"]
     list_select_related = ["station__region", "contest"]
-    search_fields = ["=station__number", "contest__name", "contest__code"]
+    search_fields = [
+        "=station__number", "contest__name_en", "contest__name_kk", "contest__name_ru",
+        "contest__code",
+    ]  # fmt: skip
     show_full_result_count = False
     change_list_template = "admin/elections/protocol/change_list.html"
 

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from translated_fields.admin import TranslatedFieldAdmin
 
 from common.errors import ApplicationError, report_to_admin
 from elections.models import (
@@ -65,7 +66,7 @@ class StatusChangeInline(ReadOnlyInline):
 
 
 @admin.register(Election)
-class ElectionAdmin(FrozenWithTheBallots):
+class ElectionAdmin(TranslatedFieldAdmin, FrozenWithTheBallots):  # "Name [kk]" …
     list_display = ["name", "date", "status", "contest_count"]
     readonly_fields = ["status"]
     inlines = [StatusChangeInline]
@@ -106,11 +107,11 @@ class ElectionAdmin(FrozenWithTheBallots):
 
 
 @admin.register(Party)
-class PartyAdmin(FrozenWithTheBallots):
+class PartyAdmin(TranslatedFieldAdmin, FrozenWithTheBallots):
     list_display = ["registration_order", "short_name", "name", "colour", "election"]
     list_display_links = ["short_name"]
     list_filter = ["election"]
-    search_fields = ["name", "short_name"]
+    search_fields = ["name_en", "name_kk", "name_ru", "short_name"]
 
 
 class BallotLineInline(ReadOnlyInline):
@@ -143,16 +144,16 @@ class CoveredStationInline(ReadOnlyInline):
 
 
 @admin.register(Contest)
-class ContestAdmin(FrozenWithTheBallots):
+class ContestAdmin(TranslatedFieldAdmin, FrozenWithTheBallots):
     list_display = ["name", "body", "kind", "region", "seats", "threshold_percent", "station_count"]
     list_filter = ["election", "body", "kind", "region"]
     list_select_related = ["region"]
-    search_fields = ["name", "code"]
+    search_fields = ["name_en", "name_kk", "name_ru", "code"]
     readonly_fields = ["station_count"]
     actions = ["rebuild_ballot"]
     fieldsets = [
-        (None, {"fields": ["election", "code", "name", "body", "kind", "region", "district",
-                           "number"]}),
+        (None, {"fields": ["election", "code", "name_en", "name_kk", "name_ru", "body", "kind",
+                           "region", "district", "number"]}),
         (_("Seats"), {"fields": ["seats", "threshold_percent", "seat_method", "against_all_rule"]}),
         (_("Coverage"), {"fields": ["station_count"]}),
     ]  # fmt: skip

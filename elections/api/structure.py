@@ -35,6 +35,11 @@ class BallotLineSerializer(serializers.ModelSerializer):
 
 
 class ContestSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(
+        read_only=True,
+        help_text="In the reader's language (Accept-Language), English where it has none; "
+        "name_en, name_kk and name_ru give each.",
+    )
     election = serializers.SlugRelatedField(slug_field="code", read_only=True)
     region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     district = serializers.CharField(
@@ -49,6 +54,9 @@ class ContestSerializer(serializers.ModelSerializer):
             "election",
             "code",
             "name",
+            "name_en",
+            "name_kk",
+            "name_ru",
             "body",
             "kind",
             "region",

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 
 from common.sync import bulk_upsert
+from common.translated import in_every_language, names_of
 from elections.models import (
     BallotLine,
     Candidate,
@@ -38,8 +39,25 @@ from stations.zones import ASTANA
 
 PARTY_COLOURS = ["#1f5aa6", "#2e8b57", "#d4a017", "#00a3e0", "#c8102e", "#e35205", "#4caf50"]
 ELECTION_NAMES = {
-    "kz2023": "Elections of deputies of the Mazhilis and maslikhats, 19 March 2023",
+    "kz2023": {
+        "en": "Elections of deputies of the Mazhilis and maslikhats, 19 March 2023",
+        "kk": "Мәжіліс пен мәслихаттар депутаттарының сайлауы, 2023 жылғы 19 наурыз",
+        "ru": "Выборы депутатов Мажилиса и маслихатов, 19 марта 2023 года",
+    },
 }
+# The parties' registered names in Kazakh and Russian (the dataset gives them in English).
+PARTY_NAMES = {
+    "AMANAT": ("AMANAT", "AMANAT"),
+    "AUYL": ("«Ауыл» халықтық-демократиялық патриоттық партиясы",
+             "Народно-демократическая патриотическая партия «Ауыл»"),
+    "RESPUBLICA": ("Respublica", "Respublica"),
+    "AQ ZHOL": ("«Ақ жол» демократиялық партиясы", "Демократическая партия «Ак жол»"),
+    "QHP": ("Қазақстан Халық партиясы", "Народная партия Казахстана"),
+    "JSDP": ("Жалпыұлттық социал-демократиялық партия",
+             "Общенациональная социал-демократическая партия"),
+    "BAYTAQ": ("«Байтақ» жасылдар партиясы", "Партия зелёных «Байтақ»"),
+}  # fmt: skip
+Names = dict[str, str]  # a name in each language: {"en": …, "kk": …, "ru": …}
 SELF_NOMINATED_SHARE = 0.4
 MIN_SMD_CANDIDATES, MAX_SMD_CANDIDATES = 2, 8
 
@@ -60,7 +78,7 @@ class PlannedContest:
     code: str
     body: str
     kind: str
-    name: str
+    name: Names
     region: Region | None
     district: District | None
     number: int = 1
@@ -106,7 +124,7 @@ def reference_election_load(
         election = upsert(
             Election,
             {"code": name},
-            name=ELECTION_NAMES.get(name, name),
+            **in_every_language("name", ELECTION_NAMES.get(name, {"en": name})),
             date=day,
             accreditation_closes=datetime.combine(
                 day - ACCREDITATION_CLOSES_BEFORE, time(18), tzinfo=ASTANA
@@ -149,7 +167,11 @@ def _plan(
         code="mazhilis-list",
         body=Contest.Body.MAZHILIS,
         kind=Contest.Kind.PARTY_LIST,
-        name="Mazhilis — party lists",
+        name={
+            "en": "Mazhilis — party lists",
+            "kk": "Мәжіліс — партиялық тізімдер",
+            "ru": "Мажилис — партийные списки",
+        },  # fmt: skip
         region=None,
         district=None,
         seats=data["contests"]["mazhilis_party_list"]["seats"],
@@ -200,7 +222,12 @@ def _mazhilis_districts(
                     code=code,
                     body=Contest.Body.MAZHILIS,
                     kind=Contest.Kind.SINGLE_MEMBER,
-                    name=f"Mazhilis single-member district No. {number} ({region.name_en})",
+                    name={
+                        "en": f"Mazhilis single-member district No. {number} ({region.name_en})",
+                        "kk": f"Мәжілістің № {number} бір мандатты округі ({region.name_kk})",
+                        "ru": f"Одномандатный округ № {number} по выборам в Мажилис "
+                        f"({region.name_ru})",
+                    },
                     region=region,
                     district=None,
                     number=number,
@@ -228,7 +255,11 @@ def _regional_maslikhat(
         code=f"{prefix}-list",
         body=Contest.Body.REGIONAL_MASLIKHAT,
         kind=Contest.Kind.PARTY_LIST,
-        name=f"{region.name_en} maslikhat — party lists",
+        name={
+            "en": f"{region.name_en} maslikhat — party lists",
+            "kk": f"{region.name_kk} мәслихаты — партиялық тізімдер",
+            "ru": f"Маслихат: {region.name_ru} — партийные списки",
+        },  # fmt: skip
         region=region,
         district=None,
         seats=seats["party_list"],
@@ -243,14 +274,14 @@ def _regional_maslikhat(
     }
     return [party_list] + _single_member_districts(
         stations, seats["single_member"], people,
-        body=Contest.Body.REGIONAL_MASLIKHAT, code=prefix, name=f"{region.name_en} maslikhat",
+        body=Contest.Body.REGIONAL_MASLIKHAT, code=prefix, name=_maslikhat(names_of(region)),
         region=region, district=None,
     )  # fmt: skip
 
 
 def _single_member_districts(
     stations: list[tuple], count: int, people: "CandidateDrawer", *, body: str, code: str,
-    name: str, region: Region, district: District | None,
+    name: Names, region: Region, district: District | None,
 ) -> list[PlannedContest]:  # fmt: skip
     """Cut a body's stations, in order, into ``count`` districts of about equal register."""
     contests = []
@@ -261,7 +292,11 @@ def _single_member_districts(
                 code=f"{code}-smd-{number:02d}",
                 body=body,
                 kind=Contest.Kind.SINGLE_MEMBER,
-                name=f"{name} district No. {number}",
+                name={
+                    "en": f"{name['en']} district No. {number}",
+                    "kk": f"{name['kk']}, № {number} округ",
+                    "ru": f"{name['ru']}, округ № {number}",
+                },  # fmt: skip
                 region=region,
                 district=district,
                 number=number,
@@ -288,9 +323,18 @@ def _local_maslikhats(
         contests += _single_member_districts(
             by_district[district.pk], count, people,
             body=Contest.Body.LOCAL_MASLIKHAT, code=district.code,
-            name=f"{district.name} maslikhat", region=region, district=district,
+            name=_maslikhat(names_of(district)), region=region, district=district,
         )  # fmt: skip
     return contests
+
+
+def _maslikhat(of: Names) -> Names:
+    """The name of a region's or district's maslikhat, in every language."""
+    return {
+        "en": f"{of['en']} maslikhat",
+        "kk": f"{of['kk']} мәслихаты",
+        "ru": f"Маслихат: {of['ru']}",
+    }
 
 
 class CandidateDrawer:
@@ -344,12 +388,17 @@ class CandidateDrawer:
 # --- bringing the database to the plan -------------------------------------------------------
 
 
+def _party_names(item: dict[str, Any]) -> Names:
+    kk, ru = PARTY_NAMES.get(item["short"], ("", ""))
+    return {"en": item["name"], "kk": kk, "ru": ru}
+
+
 def _sync_parties(election: Election, data: dict[str, Any]) -> dict[str, Party]:
     return {
         item["short"]: upsert(
             Party,
             {"election": election, "short_name": item["short"]},
-            name=item["name"],
+            **in_every_language("name", _party_names(item)),
             colour=PARTY_COLOURS[order % len(PARTY_COLOURS)],
             registration_order=order + 1,
         )
@@ -364,7 +413,7 @@ def _sync_contests(
         item.code: {
             "body": item.body,
             "kind": item.kind,
-            "name": item.name,
+            **in_every_language("name", item.name),
             "region_id": item.region.pk if item.region else None,
             "district_id": item.district.pk if item.district else None,
             "number": item.number,

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.models import Timestamped
+from common.translated import translated
 from stations.models import District, Region, Station
 
 
@@ -34,7 +35,7 @@ class Election(Timestamped):
         CERTIFIED = "certified", _("Certified")  # the results are final
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = translated(models.CharField(_("name"), max_length=200))
     date = models.DateField(_("election day"))
     opens_at = models.TimeField(_("polls open (local time)"), default=time(7, 0))
     closes_at = models.TimeField(_("polls close (local time)"), default=time(20, 0))
@@ -120,7 +121,7 @@ class Party(Timestamped):
     election = models.ForeignKey(
         Election, on_delete=models.PROTECT, related_name="parties", verbose_name=_("election")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = translated(models.CharField(_("name"), max_length=200))
     short_name = models.CharField(_("short name"), max_length=40)
     colour = models.CharField(_("colour"), max_length=7, default="#777777", help_text="#rrggbb")
     registration_order = models.PositiveSmallIntegerField(
@@ -187,7 +188,7 @@ class Contest(Timestamped):
         verbose_name=_("district"),
     )  # fmt: skip
     number = models.PositiveSmallIntegerField(_("number"), default=1)
-    name = models.CharField(_("name"), max_length=200)
+    name = translated(models.CharField(_("name"), max_length=200))
     seats = models.PositiveSmallIntegerField(_("seats"), default=1)
     threshold_percent = models.DecimalField(
         _("threshold (%)"), max_digits=5, decimal_places=2, default=0,
@@ -209,7 +210,7 @@ class Contest(Timestamped):
     objects = ContestQuerySet.as_manager()
 
     class Meta:
-        ordering = ["election", "body", "region__position", "district__name", "kind", "number"]
+        ordering = ["election", "body", "region__position", "district__name_en", "kind", "number"]
         verbose_name = _("contest")
         verbose_name_plural = _("contests")
         constraints = [

@@ -170,7 +170,7 @@ def contest_children(contest: Contest, area: AreaResult) -> list[AreaResult]:
         return district_stations(contest, int(area.key))
     return [
         from_tally(contest, t, t.district.name, str(t.district_id))
-        for t in districts.select_related("district").order_by("district__name")
+        for t in districts.select_related("district").order_by("district__name_en")
     ]
 
 
@@ -246,7 +246,7 @@ def region_contests(election: Election, region: Region) -> list[ContestSummary]:
         election.contests.filter(region=region)
         .select_related("district", "election")
         .annotate(covered=Count("coverage"))
-        .order_by("body", "kind", "district__name", "number")
+        .order_by("body", "kind", "district__name_en", "number")
     )
     tallies = {
         t.contest_id: t for t in ContestTally.objects.filter(contest__in=contests, area="nation")

@@ -45,7 +45,7 @@ def test_contests_can_be_filtered_by_body_kind_and_region(staff_client, station)
 
 
 def test_a_contest_shows_its_ballot_lines_and_stations_inline(staff_client, station):
-    contest = station.contests.get(name="Mazhilis district No. 10")
+    contest = station.contests.get(name_en="Mazhilis district No. 10")
 
     response = staff_client.get(reverse("admin:elections_contest_change", args=[contest.pk]))
 

@@ -4,10 +4,11 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Max
+from django.utils import translation
 
 from elections.models import BallotLine, Candidate, Contest, ContestStation, Election, PartyList
 from elections.services.structure import party_list_problems
-from stations.models import Region, Station
+from stations.models import District, Region, Station
 from tests.conftest import rolled_back
 
 
@@ -121,6 +122,28 @@ def snapshot() -> dict[str, list[tuple]]:
     return {
         model.__name__: sorted(model.objects.values_list(*fields)) for model, fields in SNAPSHOT
     }
+
+
+def test_every_name_is_given_in_kazakh_russian_and_english(election):
+    named = [
+        Region.objects.all(), District.objects.all(), election.contests.all(),
+        election.parties.all(), Election.objects.filter(pk=election.pk),
+    ]  # fmt: skip
+    for rows in named:
+        for row in rows:
+            names = [row.name_en, row.name_kk, row.name_ru]
+            assert all(names), (type(row).__name__, names)
+            # Kazakh in its own letters where the name is not a brand (AMANAT, Respublica).
+            if row.name_en not in ("AMANAT", "Respublica"):
+                assert any("\u0400" <= letter <= "\u04ff" for letter in row.name_kk), names
+    district = District.objects.get(region__code="ALA", name_en="Auezov district")
+    assert (district.name_kk, district.name_ru) == ("Әуезов ауданы", "Ауэзовский район")
+    japan = District.objects.get(region__code="ABR", name_en="Japan")
+    assert (japan.name_kk, japan.name_ru) == ("Жапония", "Япония")  # CLDR's, through Babel
+    with translation.override("kk"):
+        assert election.contests.get(code="mazhilis-list").name == "Мәжіліс — партиялық тізімдер"
+    with translation.override("ru"):
+        assert election.contests.get(code="mazhilis-list").name == "Мажилис — партийные списки"
 
 
 def test_a_second_load_changes_nothing(election):

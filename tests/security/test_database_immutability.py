@@ -434,4 +434,4 @@ def test_an_import_that_would_move_a_counted_station_is_refused_and_saves_nothin
 
     station.refresh_from_db()
     assert station.district_id == settled.station.district_id
-    assert not type(station.district).objects.filter(name="Somewhere else").exists()
+    assert not type(station.district).objects.filter(name_en="Somewhere else").exists()
