@@ -144,6 +144,7 @@ AUTH_PASSWORD_VALIDATORS = [
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Almaty")
 USE_TZ = True
 USE_I18N = True
+FORMAT_MODULE_PATH = ["config.formats"]  # Kazakh's; Russian's and English's are Django's own
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 # The project's catalogues; then what Django's kk catalogue (the admin's and forms' messages) and
