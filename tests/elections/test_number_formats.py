@@ -41,3 +41,23 @@ def test_a_results_page_writes_numbers_as_its_readers_language_does(
     # The chart's geometry stays a machine number in every language: "12,5" is no SVG length.
     widths = re.findall(r'<rect [^>]*width="([^"]+)"', html)
     assert widths and all(re.fullmatch(r"\d+(\.\d+)?", width) for width in widths), widths
+
+
+def test_a_stations_page_gives_its_times_in_the_stations_own_zone_and_names_it(night, settings):
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from elections.models import Publication
+    from elections.services.publication import protocols_publish
+
+    settings.TIME_ZONE = "UTC"  # the server's zone is not the station's
+    night.accept(night.station)
+    protocols_publish()
+    published = Publication.objects.get().published
+    html = Client().get("/results/night/stations/KAR-101/", HTTP_ACCEPT_LANGUAGE="ru")
+    local = timezone.localtime(published, ZoneInfo(night.station.time_zone))
+
+    assert f"{local:%H:%M} <abbr" in html.content.decode()
+    assert f'title="{night.station.time_zone}">UTC{local:%z}</abbr>' in html.content.decode()
+    assert '<td class="num">1\xa0000</td>' in html.content.decode()  # voters on the list

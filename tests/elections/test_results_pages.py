@@ -89,7 +89,7 @@ def test_the_drill_down_goes_from_the_contest_to_a_station(counted):
     station = page("/results/night/stations/KAR-101/")
     publication = Publication.objects.get(protocol__station=counted.station)
     assert publication.sha256 in station
-    assert "L1 voters on the list" in station and ">1000<" in station
+    assert "L1 voters on the list" in station and ">1,000<" in station
     assert "1 published version" in station
 
 
