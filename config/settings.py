@@ -176,6 +176,10 @@ WHITENOISE_MANIFEST_STRICT = False
 # Public results pages are rebuilt at most this often while results keep changing (every
 # publication changes them): readers see a change this many seconds late at most.
 PUBLIC_REFRESH_SECONDS = env.float("PUBLIC_REFRESH_SECONDS", default=5.0)
+# Complaint deadlines the law text did not give (complaints/data/kz2023_deadlines.json holds
+# their defaults, 10 days and 24 hours); unset, the file's figure stands.
+COMPLAINTS_FILING_WINDOW_DAYS = env.int("COMPLAINTS_FILING_WINDOW_DAYS", default=None)
+COMPLAINTS_IMMEDIATELY_HOURS = env.int("COMPLAINTS_IMMEDIATELY_HOURS", default=None)
 # A station report stated more than this before the server receives it needs a reason.
 REPORT_LATE_MINUTES = env.int("REPORT_LATE_MINUTES", default=60)
 
