@@ -1,6 +1,6 @@
 """The law's deadlines for complaints, as data, and the instant each one ends.
 
-A rule (`complaints/data/<election>_deadlines.json`, from docs/rules.md) says what starts the
+A rule (`complaints/data/<rule set>_deadlines.json`, from docs/rules.md) says what starts the
 clock (a registration, a decision), how long it runs (days or hours; calendar or working days)
 and its source in law; a rule may have an *immediately* window near the vote, with its own
 limit in hours. A figure the law text did not give is a Django setting with the file's figure as
@@ -98,10 +98,15 @@ class DeadlineRules:
         return day
 
 
+def deadline_rules(name: str | None = None) -> DeadlineRules:
+    """The rule set in force (COMPLAINTS_DEADLINE_RULES: the law as amended for 2023), or the
+    one named, with the settings that override its figures."""
+    return _rule_set(name or settings.COMPLAINTS_DEADLINE_RULES)
+
+
 @cache
-def deadline_rules(election: str) -> DeadlineRules:
-    """The rule set of an election's data file, with the settings that override its figures."""
-    data = json.loads((DATA_DIR / f"{election}_deadlines.json").read_text(encoding="utf-8"))
+def _rule_set(name: str) -> DeadlineRules:
+    data = json.loads((DATA_DIR / f"{name}_deadlines.json").read_text(encoding="utf-8"))
     rules = {}
     for item in data["rules"]:
         window = item.get("immediately")

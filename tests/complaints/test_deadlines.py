@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from complaints.deadlines import DeadlineRule, DeadlineRules, deadline_rules
+from complaints.deadlines import DeadlineRule, DeadlineRules, _rule_set, deadline_rules
 
 AKTOBE = ZoneInfo("Asia/Aqtobe")  # UTC+5
 ALMATY = ZoneInfo("Asia/Almaty")  # UTC+6 in 2023
@@ -18,7 +18,7 @@ def at(zone: ZoneInfo, *parts: int) -> datetime:
 
 @pytest.fixture
 def rules() -> DeadlineRules:
-    return deadline_rules("kz2023")
+    return deadline_rules()
 
 
 def test_a_decision_is_due_at_midnight_closing_the_fifth_day_in_the_bodys_zone(rules):
@@ -101,15 +101,15 @@ def test_a_working_day_rule_skips_the_weekend_and_the_holidays():
 
 
 def test_a_figure_the_law_did_not_give_is_a_setting(settings):
-    deadline_rules.cache_clear()
+    _rule_set.cache_clear()
     settings.COMPLAINTS_FILING_WINDOW_DAYS = 3
     try:
         decided = at(AKTOBE, 2023, 3, 1, 12, 0)
-        assert deadline_rules("kz2023").deadline("file_against_decision", decided, AKTOBE) == at(
+        assert deadline_rules().deadline("file_against_decision", decided, AKTOBE) == at(
             AKTOBE, 2023, 3, 5, 0, 0
         )
     finally:
-        deadline_rules.cache_clear()
+        _rule_set.cache_clear()
 
 
 def test_every_rule_names_its_source(rules):

@@ -1,0 +1,250 @@
+"""The complaint workflow: every move goes through here, is checked against
+COMPLAINT_TRANSITIONS and written to the complaint's history.
+
+filed → registered (a number, the deadline clock starts) or returned for defects (each listed,
+with a date to resubmit by; a second defective filing or a missed date leaves it without
+consideration) → under review (a hearing scheduled) → suspended while a court hears the same
+matter (Art. 20(9)) → decided (upheld, partly upheld, dismissed; the reasoned decision and its
+SHA-256) → appealed to the next body up, within the appeal window. Withdrawn by the complainant
+at any open state. Overdue is computed (`complaint_overdue`), never a state.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.errors import ApplicationError, NotAllowed, StateConflict
+from common.events import log_event
+from complaints.deadlines import deadline_rules
+from complaints.models import COMPLAINT_TRANSITIONS, OPEN, Complaint, ComplaintEvent
+from elections.models import Election
+from stations.zones import ASTANA
+
+S, Level = Complaint.Status, Complaint.Level
+HIGHER = {Level.PRECINCT: Level.TERRITORIAL, Level.TERRITORIAL: Level.CEC}  # then the courts
+
+
+@dataclass(frozen=True)
+class Filing:
+    """What a complaint must contain (docs/rules.md), besides the body it is addressed to."""
+
+    complainant_kind: str
+    complainant_name: str
+    complainant_contact: str
+    respondent: str
+    subject: str
+    subject_on: date
+    facts: str
+    claim: str
+
+
+def complaint_file(
+    *, election, level: str, filing: Filing, user=None, station=None, district=None, contest=None,
+    protocol=None, note=None, respondent_user=None, appeal_of: Complaint | None = None,
+) -> Complaint:  # fmt: skip
+    """File a complaint with the body at ``level``: a station's commission, a district's, or the
+    CEC. A station names its district and region, a district its region."""
+    if level == Level.PRECINCT and station is None:
+        raise ApplicationError(
+            "station: " + _("a complaint to a precinct commission names its station"),
+        )
+    if level == Level.TERRITORIAL and district is None and station is None:
+        raise ApplicationError(
+            "district: " + _("a complaint to a territorial commission names its district"),
+        )
+    district = district or (station.district if station else None)
+    complaint = Complaint(
+        election=election, level=level, station=station, district=district,
+        region=district.region if district else None, contest=contest, protocol=protocol,
+        note=note, filed_by=user, respondent_user=respondent_user, appeal_of=appeal_of,
+        **vars(filing),
+    )  # fmt: skip
+    with transaction.atomic():
+        complaint.save()
+        _record(complaint, user, "filed", "", S.FILED)
+    return complaint
+
+
+def body_zone(complaint: Complaint) -> ZoneInfo:
+    """The deciding body's zone: its station's, its region's, or Astana's for the CEC."""
+    if complaint.level == Level.PRECINCT and complaint.station_id:
+        return complaint.station.zone
+    if complaint.level == Level.TERRITORIAL and complaint.region_id:
+        return ZoneInfo(complaint.region.time_zone)
+    return ASTANA
+
+
+@transaction.atomic
+def complaint_register(complaint: Complaint, *, user, at: datetime | None = None) -> Complaint:
+    """Register a complaint: its number, and the deadline by which it must be decided."""
+    at = at or timezone.now()
+    _move(complaint, S.REGISTERED, user, "registered")
+    complaint.registered_at = at
+    # Numbers in order of registration, one election's at a time: the election's row is the lock.
+    election = Election.objects.select_for_update().get(pk=complaint.election_id)
+    registered = Complaint.objects.filter(election=election).exclude(number="").count()
+    complaint.number = f"{election.code.upper()}-{complaint.level[0].upper()}-{registered + 1:05d}"
+    complaint.deadline = deadline_rules().deadline(
+        "decide", at, body_zone(complaint), complaint.election.date
+    )
+    complaint.save()
+    return complaint
+
+
+@transaction.atomic
+def complaint_return(
+    complaint: Complaint, *, user, defects: list[str], resubmit_by: datetime
+) -> Complaint:
+    """Return a complaint for defects, every one listed; a second defective filing is left
+    without consideration instead."""
+    if not [defect for defect in defects if defect.strip()]:
+        raise ApplicationError("defects: " + _("list every defect the complaint is returned for"))
+    if complaint.returns:
+        _move(complaint, S.NOT_CONSIDERED, user, "defective again", "; ".join(defects))
+    else:
+        _move(complaint, S.RETURNED, user, "returned", "; ".join(defects))
+        complaint.resubmit_by = resubmit_by
+    complaint.defects, complaint.returns = defects, complaint.returns + 1
+    complaint.save()
+    return complaint
+
+
+@transaction.atomic
+def complaint_resubmit(
+    complaint: Complaint, *, user, filing: Filing, at: datetime | None = None
+) -> Complaint:
+    """The complainant files the returned complaint again, mended; after its date it is left
+    without consideration."""
+    at = at or timezone.now()
+    if complaint.resubmit_by and at > complaint.resubmit_by:
+        _move(complaint, S.NOT_CONSIDERED, user, "resubmitted late")
+    else:
+        _move(complaint, S.FILED, user, "resubmitted")
+        for name, value in vars(filing).items():
+            setattr(complaint, name, value)
+        complaint.defects = []
+    complaint.save()
+    return complaint
+
+
+@transaction.atomic
+def complaint_schedule_hearing(
+    complaint: Complaint, *, user, at: datetime, place: str, link: str = ""
+) -> Complaint:
+    """Schedule (or move) the hearing; its time, place and online link are public."""
+    if not place.strip():
+        raise ApplicationError("hearing_place: " + _("say where the hearing is held"))
+    if complaint.status != S.UNDER_REVIEW:
+        _move(complaint, S.UNDER_REVIEW, user, "hearing scheduled")
+    complaint.hearing_at, complaint.hearing_place, complaint.hearing_link = at, place, link
+    complaint.save()
+    return complaint
+
+
+@transaction.atomic
+def complaint_suspend(complaint: Complaint, *, user, court_case: str) -> Complaint:
+    """A court hears the same matter: the commission waits for its decision (Art. 20(9))."""
+    if not court_case.strip():
+        raise ApplicationError("court_case: " + _("give the court's case number"))
+    _move(complaint, S.SUSPENDED, user, "suspended", court_case)
+    complaint.court_case = court_case
+    complaint.save()
+    return complaint
+
+
+@transaction.atomic
+def complaint_resume(complaint: Complaint, *, user) -> Complaint:
+    """The court's decision has taken effect: the commission's review goes on."""
+    _move(complaint, S.UNDER_REVIEW, user, "resumed")
+    complaint.save()
+    return complaint
+
+
+@transaction.atomic
+def complaint_decide(
+    complaint: Complaint, *, user, outcome: str, decision: str, at: datetime | None = None
+) -> Complaint:
+    """Decide: the outcome and the reasoned decision, whose SHA-256 the register publishes.
+    Nobody decides a complaint against themselves."""
+    if complaint.respondent_user_id is not None and complaint.respondent_user_id == user.pk:
+        raise NotAllowed(_("a member may not decide a complaint against themselves"))
+    if outcome not in Complaint.Outcome.values:
+        raise ApplicationError("outcome: " + _("choose upheld, partly upheld or dismissed"))
+    if not decision.strip():
+        raise ApplicationError("decision: " + _("a decision gives its reasons"))
+    _move(complaint, S.DECIDED, user, "decided", outcome)
+    complaint.outcome, complaint.decision, complaint.decided_by = outcome, decision, user
+    complaint.decided_at = at or timezone.now()
+    complaint.decision_sha256 = hashlib.sha256(decision.encode()).hexdigest()
+    complaint.save()
+    return complaint
+
+
+@transaction.atomic
+def complaint_withdraw(complaint: Complaint, *, user, reason: str = "") -> Complaint:
+    """The complainant withdraws their complaint, at any open state."""
+    _move(complaint, S.WITHDRAWN, user, "withdrawn", reason)
+    complaint.save()
+    return complaint
+
+
+@transaction.atomic
+def complaint_appeal(
+    complaint: Complaint, *, user, filing: Filing, at: datetime | None = None
+) -> Complaint:
+    """Appeal a decision to the next body up, within the appeal window: a new complaint,
+    linked to the one it appeals. Above the CEC, the courts: recorded as a court case."""
+    at = at or timezone.now()
+    higher = HIGHER.get(complaint.level)
+    if higher is None:
+        raise StateConflict("level: " + _("the CEC's decisions are appealed in court"))
+    rules = deadline_rules()
+    if complaint.decided_at and not rules.in_time(
+        "file_against_decision", complaint.decided_at, at, body_zone(complaint)
+    ):
+        raise StateConflict("appeal_of: " + _("the appeal window has closed"))
+    _move(complaint, S.APPEALED, user, "appealed")
+    complaint.save()
+    return complaint_file(
+        election=complaint.election, level=higher, filing=filing, user=user,
+        station=complaint.station, district=complaint.district, contest=complaint.contest,
+        protocol=complaint.protocol, appeal_of=complaint,
+    )  # fmt: skip
+
+
+def complaint_overdue(complaint: Complaint, now: datetime | None = None) -> bool:
+    """Whether a registered complaint still undecided is past its deadline (computed, so the
+    register shows it the moment it happens)."""
+    now = now or timezone.now()
+    due = complaint.deadline
+    return complaint.status in OPEN and due is not None and now >= due
+
+
+def _move(complaint: Complaint, to: str, user, action: str, reason: str = "") -> None:
+    start = complaint.status
+    if to not in COMPLAINT_TRANSITIONS[start]:
+        raise StateConflict(
+            "status: "
+            + _("a complaint cannot go from %(from)s to %(to)s")
+            % {"from": S(start).label, "to": S(to).label},
+            field="status",
+            status=start,
+        )
+    _record(complaint, user, action, start, to, reason)
+    complaint.status = to
+
+
+def _record(complaint: Complaint, user, action: str, start: str, to: str, reason: str = "") -> None:
+    ComplaintEvent.objects.create(
+        complaint=complaint, user=user, action=action, from_status=start, to_status=to,
+        reason=reason,
+    )  # fmt: skip
+    log_event(
+        "complaint.status", action=action, complaint=complaint.pk, from_status=start,
+        to_status=to, user=getattr(user, "username", None),
+    )  # fmt: skip
