@@ -1,0 +1,61 @@
+"""The database refuses what the services refuse: a complaint's history is append-only, and a
+decided complaint keeps its decision (outcome, reasons, their hash, who and when) — its only
+move left is to appealed. As for protocols (elections 0008): neither a bug nor a shell can
+rewrite them without dropping a trigger first."""
+
+from django.db import migrations
+
+HISTORY = "complaints_complaintevent"
+DECIDED = "('decided', 'appealed')"
+DECISION = ["outcome", "decision", "decision_sha256", "decided_at", "decided_by_id", "number"]
+
+
+def _sqlite() -> list[str]:
+    statements = [
+        f"CREATE TRIGGER {HISTORY}_no_{op.lower()} BEFORE {op} ON {HISTORY} "
+        f"BEGIN SELECT RAISE(ABORT, '{HISTORY} is append-only: {op} refused'); END"
+        for op in ("UPDATE", "DELETE")
+    ]
+    unchanged = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in DECISION)
+    statements += [
+        "CREATE TRIGGER complaints_complaint_decided_no_update BEFORE UPDATE ON "
+        f"complaints_complaint WHEN OLD.status IN {DECIDED} AND NOT ({unchanged}) "
+        "BEGIN SELECT RAISE(ABORT, 'complaints_complaint: a decision is final'); END",
+        "CREATE TRIGGER complaints_complaint_decided_no_delete BEFORE DELETE ON "
+        f"complaints_complaint WHEN OLD.status IN {DECIDED} "
+        "BEGIN SELECT RAISE(ABORT, 'complaints_complaint: a decision is final'); END",
+    ]
+    return statements
+
+
+def _postgres() -> list[str]:
+    unchanged = " AND ".join(f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}" for c in DECISION)
+    return [
+        # saylau_append_only() is elections 0008's: one refusal for every append-only table.
+        f"CREATE TRIGGER {HISTORY}_append_only BEFORE UPDATE OR DELETE ON {HISTORY} "
+        "FOR EACH ROW EXECUTE FUNCTION saylau_append_only()",
+        "CREATE OR REPLACE FUNCTION saylau_complaint_decided() RETURNS trigger LANGUAGE plpgsql "
+        f"AS $$ BEGIN IF OLD.status IN {DECIDED} AND (TG_OP = 'DELETE' OR NOT ({unchanged})) "
+        "THEN RAISE EXCEPTION '% refused on %: a decision is final', TG_OP, TG_TABLE_NAME "
+        "USING ERRCODE = 'restrict_violation'; END IF; "
+        "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$",
+        "CREATE TRIGGER complaints_complaint_decided BEFORE UPDATE OR DELETE ON "
+        "complaints_complaint FOR EACH ROW EXECUTE FUNCTION saylau_complaint_decided()",
+    ]
+
+
+def forwards(apps, schema_editor):
+    connection = schema_editor.connection
+    statements = _postgres() if connection.vendor == "postgresql" else _sqlite()
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("complaints", "0001_initial"),
+        ("elections", "0008_append_only_triggers"),
+    ]
+
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
