@@ -139,8 +139,14 @@ def test_a_workers_run_lets_others_have_the_worker_after_its_time(night, media, 
     monkeypatch.setattr(tasks, "REFRESH_RUN_SECONDS", 0)
     queued = []
     monkeypatch.setattr(tasks.queue, "once", lambda *args, **kwargs: queued.append(args))
-    monkeypatch.setitem(current_app.conf, "task_always_eager", False)  # as in a worker
-
-    assert tasks.refresh_contests() == 1  # one slice, then its time was up
+    # As in a worker. Set and put back as tests/conftest.py does: monkeypatch.setitem on Celery's
+    # settings left tasks eager for the rest of the session (the service suite's worker tests
+    # then ran their pings in the test process).
+    eager = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = False
+    try:
+        assert tasks.refresh_contests() == 1  # one slice, then its time was up
+    finally:
+        current_app.conf.task_always_eager = eager
     assert queued == [(aggregation.REFRESH_CONTESTS,)]  # the rest queued behind what waits
     assert list(contests_needing_aggregation()) == [second]

@@ -39,6 +39,8 @@ class Worker:
         return self.process.pid
 
     def start(self) -> None:
+        if app.conf.task_always_eager:  # the ping would run here, and never reach the worker
+            pytest.fail("tasks are eager in the test process: a test left task_always_eager on")
         name = f"test-{uuid.uuid4().hex[:8]}@%h"
         command = ["celery", "-A", "config", "worker", "--pool=solo", "-n", name, "-l", "warning"]
         self.process = subprocess.Popen([sys.executable, "-m", *command], env=self.env)
