@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from complaints.api import ComplaintRegisterViewSet
 from elections.api.protocols import ProtocolViewSet
 from elections.api.reports import ReportViewSet
 from elections.api.structure import ContestViewSet, StationWithBallotsViewSet
@@ -21,5 +22,6 @@ router.register("chain", ChainViewSet, basename="chain")
 router.register("observers/me", AccreditationViewSet, basename="observer-me")
 router.register("observers/visits", VisitViewSet, basename="observer-visit")
 router.register("observers/notes", NoteViewSet, basename="observer-note")
+router.register("complaints", ComplaintRegisterViewSet, basename="complaint")
 
 urlpatterns = router.urls

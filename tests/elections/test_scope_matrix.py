@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
+from complaints.services import complaint_file, complaint_register
 from elections.services.aggregation import contest_aggregate
 from elections.services.protocols import protocol_submit_entry
 from elections.services.publication import protocols_publish
@@ -25,6 +26,7 @@ from observers.services import (
     visit_check_in,
 )
 from tests.clients import api_token, sign_in
+from tests.complaints.test_workflow import filing as complaint_filing
 from tests.elections.conftest import good_numbers
 from tests.elections.test_protocol_api import body
 
@@ -42,6 +44,7 @@ ROLES = ["anonymous", "public", "observer", "coordinator", "precinct", "territor
 #   photo          an observer's photo (/media/)       appoint   the admin's add-assignment page
 #   me             GET /api/v1/observers/me/           note      POST /api/v1/observers/notes/
 #   org notes      /observe/organisation/              enter     POST /api/v1/protocols/
+#   complaints     the public complaints register (the same page for everyone)
 # A table, unwrapped (see pyproject.toml):
 # fmt: off
 MATRIX = {
@@ -55,6 +58,7 @@ MATRIX = {
     "me":            ("401/401", "403/403", "200/200", "403/403", "403/403", "403/403", "403/403", "403/403"),
     "note":          ("401/401", "403/403", "201/404", "403/403", "403/403", "403/403", "403/403", "403/403"),
     "org notes":     ("302/302", "404/404", "404/404", "200/200", "404/404", "404/404", "404/404", "404/404"),
+    "complaints":    ("200/200", "200/200", "200/200", "200/200", "200/200", "200/200", "200/200", "200/200"),
     "enter":         ("401/401", "404/404", "404/404", "404/404", "201/404", "201/404", "201/201", "403/403"),
 }
 # fmt: on
@@ -116,6 +120,7 @@ def answer(world: World, operation: str, user, scope: str) -> int:
         "me": lambda: api.get("/api/v1/observers/me/"),
         "note": lambda: api.post("/api/v1/observers/notes/", {**NOTE, **where}, format="json"),
         "org notes": lambda: page.get("/observe/organisation/"),
+        "complaints": lambda: page.get("/complaints/"),
         "enter": lambda: api.post(
             "/api/v1/protocols/", body(night, station=station), format="json"
         ),
@@ -137,8 +142,9 @@ def test_each_role_may_do_exactly_what_its_column_says(world, role):
 
 
 def test_no_public_answer_carries_an_identity_document_or_a_contact(world):
-    """Every page and file the public can reach, after a night with an observer's visit and a
-    published note: the observer's document number and the organisation's contact never show."""
+    """Every page and file the public can reach, after a night with an observer's visit, a
+    published note and a voter's complaint: the observer's document number, the organisation's
+    contact, the voter's name and contact never show."""
     night = world.night
     accreditation = Accreditation.objects.get(user=world.users["observer"])
     visit_check_in(accreditation=accreditation, station=night.station)
@@ -147,6 +153,12 @@ def test_no_public_answer_carries_an_identity_document_or_a_contact(world):
         severity="information", text="Count was orderly",
     )  # fmt: skip
     note_publish(note=note, user=world.users["coordinator"])
+    voters = complaint_file(
+        election=night.election, level="precinct", station=night.station,
+        filing=complaint_filing(complainant_kind="voter", complainant_name="Aruzhan Voterova",
+                                complainant_contact="aruzhan@example.org"),
+    )  # fmt: skip
+    complaint_register(voters, user=night.cec)
     for scope in ("own", "other"):
         protocol_submit_entry(
             station=world.protocols[scope].station, contest=night.contest, user=night.cec,
@@ -162,6 +174,8 @@ def test_no_public_answer_carries_an_identity_document_or_a_contact(world):
         f"/results/{election}/contests/{night.contest.code}/", "/results/chain.jsonl",
         f"/verify/{accreditation.code}/", "/api/v1/results/", "/api/v1/station-results/",
         "/api/v1/chain/", f"/api/v1/stations/{station.pk}/", "/api/v1/contests/", "/",
+        "/complaints/", "/complaints/register.csv", "/api/v1/complaints/",
+        f"/api/v1/complaints/{voters.number}/",
     ]  # fmt: skip
 
     answers = {path: Client().get(path, follow=True) for path in public}  # /results/ redirects
@@ -170,5 +184,7 @@ def test_no_public_answer_carries_an_identity_document_or_a_contact(world):
     assert "Count was orderly" in answers[public[5]].text  # the published note does show
     for path, response in answers.items():
         text = b"".join(response.streaming_content) if response.streaming else response.content
-        for secret in ("NO1234567", "mission@example.no", "observer-1"):
+        secrets = ("NO1234567", "mission@example.no", "observer-1", "Aruzhan Voterova",
+                   "aruzhan@example.org")  # fmt: skip
+        for secret in secrets:
             assert secret.encode() not in text, f"{secret} in {path}"

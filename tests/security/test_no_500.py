@@ -27,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.regex_helper import normalize
 
 from common.public_cache import PAGE_QUERY
+from complaints.services import complaint_file, complaint_register
 from elections.models import ContestTally, Protocol, Publication, StationReport
 from elections.services.aggregation import contest_aggregate
 from elections.services.publication import protocols_publish
@@ -39,6 +40,7 @@ from observers.services import (
     visit_check_in,
 )
 from tests.clients import api_for, client_for
+from tests.complaints.test_workflow import filing as complaint_filing
 from tests.elections.conftest import Night, good_numbers
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +141,10 @@ class World:
             accreditation=self.accreditation, station=night.station, phase="counting",
             category="seal", severity="information", text="All in order.",
         )  # fmt: skip
+        self.complaint = complaint_register(
+            complaint_file(election=night.election, level="cec", filing=complaint_filing()),
+            user=night.cec,
+        )
 
     def readers(self) -> dict[str, Client]:
         clients = {
@@ -186,6 +192,7 @@ class World:
                 "fmt": "csv",
                 "pk": night.station.pk,
                 "path": "scans/nothing.pdf",
+                "number": self.complaint.number,
             }[name]
         )
 

@@ -1,0 +1,78 @@
+"""The public register of complaints: one row shape for the page, the CSV and the API, holding
+what the public may know and nothing else.
+
+Listed from registration on (a filing not yet registered, or returned, is the complainant's
+and the commission's). The complainant is named only when a candidate, a party or an
+organisation filed; a voter's, an observer's or a member's name, and anyone's contact, are never
+in it.
+"""
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from complaints.models import Complaint
+from complaints.services import complaint_overdue
+
+NAMED = {
+    Complaint.Complainant.CANDIDATE, Complaint.Complainant.PARTY,
+    Complaint.Complainant.ORGANISATION,
+}  # fmt: skip
+FILTERS = ("level", "region", "status", "outcome")  # query parameters the register reads
+COLUMNS = [
+    "number", "registered_at", "deadline", "overdue", "level", "region", "district", "station",
+    "election", "contest", "complainant_kind", "complainant_name", "respondent", "subject",
+    "claim", "status", "hearing_at", "hearing_place", "hearing_link", "court_case", "outcome",
+    "decided_at", "decision", "decision_sha256", "appeal_of",
+]  # fmt: skip
+
+
+def public_complaints(**filters: str) -> QuerySet[Complaint]:
+    """Registered complaints, most recent first, by any of FILTERS (``region`` is its code)."""
+    complaints = Complaint.objects.exclude(number="").select_related(
+        "election", "region", "district", "station__region", "contest", "appeal_of"
+    )
+    lookups = {"level": "level", "region": "region__code", "status": "status", "outcome": "outcome"}
+    for name, value in filters.items():
+        if value and name in lookups:
+            complaints = complaints.filter(**{lookups[name]: value})
+    return complaints.order_by("-registered_at", "-pk")
+
+
+def public_row(complaint: Complaint, now: datetime | None = None) -> dict:
+    """The register's columns for one complaint, as plain values."""
+    station = complaint.station
+    return {
+        "number": complaint.number,
+        "registered_at": _iso(complaint.registered_at),
+        "deadline": _iso(complaint.deadline),
+        "overdue": complaint_overdue(complaint, now or timezone.now()),
+        "level": complaint.level,
+        "region": complaint.region.code if complaint.region else None,
+        "district": complaint.district.name_en if complaint.district else None,
+        "station": f"{station.region.code}-{station.number}" if station else None,
+        "election": complaint.election.code,
+        "contest": complaint.contest.code if complaint.contest else None,
+        "complainant_kind": complaint.complainant_kind,
+        "complainant_name": (
+            complaint.complainant_name if complaint.complainant_kind in NAMED else None
+        ),
+        "respondent": complaint.respondent,
+        "subject": complaint.subject,
+        "claim": complaint.claim,
+        "status": complaint.status,
+        "hearing_at": _iso(complaint.hearing_at),
+        "hearing_place": complaint.hearing_place,
+        "hearing_link": complaint.hearing_link,
+        "court_case": complaint.court_case,
+        "outcome": complaint.outcome,
+        "decided_at": _iso(complaint.decided_at),
+        "decision": complaint.decision,
+        "decision_sha256": complaint.decision_sha256,
+        "appeal_of": complaint.appeal_of.number if complaint.appeal_of else None,
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

@@ -1,0 +1,89 @@
+"""The public register: registered complaints and their fate, and no private identity."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.test import Client
+
+from complaints.services import (
+    complaint_decide,
+    complaint_file,
+    complaint_register,
+    complaint_schedule_hearing,
+)
+from tests.complaints.test_workflow import at, filing
+
+pytestmark = pytest.mark.django_db
+PRIVATE = ["Aruzhan Voterova", "aruzhan@example.org", "+7 701 555 0101", "saule@example.org"]
+
+
+@pytest.fixture
+def register(night):
+    voter = complaint_file(
+        election=night.election, level="precinct", station=night.station,
+        filing=filing(complainant_kind="voter", complainant_name="Aruzhan Voterova",
+                      complainant_contact="aruzhan@example.org, +7 701 555 0101",
+                      subject="My name was missing from the list"),
+    )  # fmt: skip
+    party = complaint_file(
+        election=night.election, level="territorial", station=night.station,
+        filing=filing(complainant_kind="party", complainant_name="Auyl party",
+                      complainant_contact="legal@auyl.example", subject="Observers kept away"),
+    )  # fmt: skip
+    observer = complaint_file(election=night.election, level="cec", filing=filing())
+    unregistered = complaint_file(
+        election=night.election, level="cec", filing=filing(subject="Not registered yet")
+    )
+    for complaint in (voter, party, observer):
+        complaint_register(complaint, user=night.cec, at=at(2023, 3, 19, 21, 0))
+    complaint_schedule_hearing(
+        party, user=night.supervisor, at=at(2023, 3, 20, 10, 0), place="Room 4",
+        link="https://meet.example.org/tec",
+    )  # fmt: skip
+    complaint_decide(observer, user=night.cec, outcome="dismissed", decision="Unfounded.")
+    return {"voter": voter, "party": party, "observer": observer, "unregistered": unregistered}
+
+
+def test_the_register_shows_registered_complaints_and_never_a_private_identity(register):
+    page = Client().get("/complaints/").content.decode()
+    download = Client().get("/complaints/register.csv").content.decode()
+    api = Client().get("/api/v1/complaints/").content.decode()
+
+    for text in (page, download, api):
+        assert register["voter"].number in text and register["party"].number in text
+        assert "Auyl party" in text  # a party is named
+        assert "Not registered yet" not in text
+        for private in PRIVATE + ["Saule Akhmetova"]:  # nor an observer's name
+            assert private not in text, private
+    assert "Room 4" in page and "https://meet.example.org/tec" in page
+
+
+def test_the_register_filters_and_its_three_forms_agree(register):
+    rows = list(csv.DictReader(io.StringIO(
+        Client().get("/complaints/register.csv?status=decided").content.decode()
+    )))  # fmt: skip
+    answer = json.loads(Client().get("/api/v1/complaints/?status=decided").content)
+
+    assert [row["number"] for row in rows] == [register["observer"].number]
+    results = answer["results"] if isinstance(answer, dict) else answer
+    assert [item["number"] for item in results] == [register["observer"].number]
+    assert results[0]["decision_sha256"] == register["observer"].decision_sha256
+    assert results[0]["complainant_name"] is None  # an observer is not named
+    page = Client().get("/complaints/?level=precinct").content.decode()
+    assert register["voter"].number in page and register["party"].number not in page
+
+
+def test_an_overdue_complaint_says_so(register, night):
+    import time_machine
+
+    with time_machine.travel(register["party"].deadline, tick=False):
+        answer = json.loads(Client().get(f"/api/v1/complaints/{register['party'].number}/").content)
+    assert answer["overdue"] is True
+    assert (
+        json.loads(Client().get(f"/api/v1/complaints/{register['observer'].number}/").content)[
+            "overdue"
+        ]
+        is False
+    )
