@@ -14,7 +14,7 @@ rule set's holidays.
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -73,12 +73,15 @@ class DeadlineRules:
     holidays: frozenset[date]
 
     def deadline(
-        self, code: str, start: datetime, zone: ZoneInfo, election_day: date | None = None
-    ) -> datetime:
-        """The instant the rule ``code`` ends for a clock started at ``start`` (aware)."""
-        rule = self.rules[code].applying(start, zone, election_day)
-        if rule.unit == "hours":
-            return start + timedelta(hours=rule.amount)
+        self, code: str, start: datetime, zone: ZoneInfo, election_day: date | None = None,
+        received: datetime | None = None,
+    ) -> datetime:  # fmt: skip
+        """The instant the rule ``code`` ends for a clock started at ``start`` (aware); whether
+        its immediately window applies is read from when the complaint was ``received`` (its
+        filing; the start by default)."""
+        rule = self.rules[code].applying(received or start, zone, election_day)
+        if rule.unit == "hours":  # real hours, in UTC: a change of clocks makes none longer
+            return (start.astimezone(UTC) + timedelta(hours=rule.amount)).astimezone(zone)
         last_day = self._after(start.astimezone(zone).date(), rule.amount, rule.days == "working")
         return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=zone)
 

@@ -99,7 +99,7 @@ class Complaint(Timestamped):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.FILED
     )
-    number = models.CharField(_("registration number"), max_length=32, blank=True)
+    number = models.CharField(_("registration number"), max_length=64, blank=True)
     registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
     deadline = models.DateTimeField(_("to be decided by"), null=True, blank=True)
     defects = models.JSONField(_("defects"), default=list, blank=True)

@@ -7,6 +7,7 @@ organisation filed; a voter's, an observer's or a member's name, and anyone's co
 in it.
 """
 
+import re
 from datetime import datetime
 
 from django.db.models import QuerySet
@@ -40,9 +41,14 @@ def public_complaints(**filters: str) -> QuerySet[Complaint]:
     return complaints.order_by("-registered_at", "-pk")
 
 
+WITHHELD = "[…]"  # what stands in the public text where a private complainant named themselves
+
+
 def public_row(complaint: Complaint, now: datetime | None = None) -> dict:
-    """The register's columns for one complaint, as plain values."""
+    """The register's columns for one complaint, as plain values; a private complainant's name
+    and contact are cut out of its free text too (they may have written them into it)."""
     station = complaint.station
+    text = _withholding(complaint)
     return {
         "number": complaint.number,
         "registered_at": _iso(complaint.registered_at),
@@ -58,9 +64,9 @@ def public_row(complaint: Complaint, now: datetime | None = None) -> dict:
         "complainant_name": (
             complaint.complainant_name if complaint.complainant_kind in NAMED else None
         ),
-        "respondent": complaint.respondent,
-        "subject": complaint.subject,
-        "claim": complaint.claim,
+        "respondent": text(complaint.respondent),
+        "subject": text(complaint.subject),
+        "claim": text(complaint.claim),
         "status": complaint.status,
         "hearing_at": _iso(complaint.hearing_at),
         "hearing_place": complaint.hearing_place,
@@ -68,10 +74,23 @@ def public_row(complaint: Complaint, now: datetime | None = None) -> dict:
         "court_case": complaint.court_case,
         "outcome": complaint.outcome,
         "decided_at": _iso(complaint.decided_at),
-        "decision": complaint.decision,
+        "decision": text(complaint.decision),
         "decision_sha256": complaint.decision_sha256,
         "appeal_of": complaint.appeal_of.number if complaint.appeal_of else None,
     }
+
+
+def _withholding(complaint: Complaint):
+    """A function that cuts a private complainant's name and contact out of a text."""
+    if complaint.complainant_kind in NAMED:
+        return lambda value: value
+    private = [
+        part.strip()
+        for part in [complaint.complainant_name, *complaint.complainant_contact.split(",")]
+        if len(part.strip()) >= 3
+    ]
+    pattern = re.compile("|".join(re.escape(part) for part in private), re.IGNORECASE)
+    return (lambda value: pattern.sub(WITHHELD, value)) if private else (lambda value: value)
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +29,7 @@ from stations.zones import ASTANA
 
 S, Level = Complaint.Status, Complaint.Level
 HIGHER = {Level.PRECINCT: Level.TERRITORIAL, Level.TERRITORIAL: Level.CEC}  # then the courts
+HEARING_LINK = URLValidator(schemes=["https", "http"])  # never javascript: on a public page
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ def body_zone(complaint: Complaint) -> ZoneInfo:
 def complaint_register(complaint: Complaint, *, user, at: datetime | None = None) -> Complaint:
     """Register a complaint: its number, and the deadline by which it must be decided."""
     at = at or timezone.now()
+    _not_the_respondent(complaint, user)
     _move(complaint, S.REGISTERED, user, "registered")
     complaint.registered_at = at
     # Numbers in order of registration, one election's at a time: the election's row is the lock.
@@ -90,7 +94,7 @@ def complaint_register(complaint: Complaint, *, user, at: datetime | None = None
     registered = Complaint.objects.filter(election=election).exclude(number="").count()
     complaint.number = f"{election.code.upper()}-{complaint.level[0].upper()}-{registered + 1:05d}"
     complaint.deadline = deadline_rules().deadline(
-        "decide", at, body_zone(complaint), complaint.election.date
+        "decide", at, body_zone(complaint), complaint.election.date, received=complaint.created
     )
     complaint.save()
     return complaint
@@ -104,6 +108,9 @@ def complaint_return(
     without consideration instead."""
     if not [defect for defect in defects if defect.strip()]:
         raise ApplicationError("defects: " + _("list every defect the complaint is returned for"))
+    _not_the_respondent(complaint, user)
+    if complaint.status != S.FILED:  # a filing is returned, once it has been (re)filed
+        _move(complaint, S.RETURNED, user, "returned")  # refused, with the rule's own words
     if complaint.returns:
         _move(complaint, S.NOT_CONSIDERED, user, "defective again", "; ".join(defects))
     else:
@@ -121,6 +128,7 @@ def complaint_resubmit(
     """The complainant files the returned complaint again, mended; after its date it is left
     without consideration."""
     at = at or timezone.now()
+    _the_complainant(complaint, user)
     if complaint.resubmit_by and at > complaint.resubmit_by:
         _move(complaint, S.NOT_CONSIDERED, user, "resubmitted late")
     else:
@@ -139,8 +147,19 @@ def complaint_schedule_hearing(
     """Schedule (or move) the hearing; its time, place and online link are public."""
     if not place.strip():
         raise ApplicationError("hearing_place: " + _("say where the hearing is held"))
-    if complaint.status != S.UNDER_REVIEW:
-        _move(complaint, S.UNDER_REVIEW, user, "hearing scheduled")
+    if link:
+        try:
+            HEARING_LINK(link)
+        except ValidationError as exc:
+            raise ApplicationError(
+                "hearing_link: " + _("give the hearing's web address (https://…)")
+            ) from exc
+    _not_the_respondent(complaint, user)
+    if complaint.status == S.UNDER_REVIEW:  # moved: the register's hearing changes, on record
+        _current(complaint)
+        _record(complaint, user, "hearing moved", S.UNDER_REVIEW, S.UNDER_REVIEW, place)
+    else:
+        _move(complaint, S.UNDER_REVIEW, user, "hearing scheduled", place, only_from=S.REGISTERED)
     complaint.hearing_at, complaint.hearing_place, complaint.hearing_link = at, place, link
     complaint.save()
     return complaint
@@ -151,6 +170,7 @@ def complaint_suspend(complaint: Complaint, *, user, court_case: str) -> Complai
     """A court hears the same matter: the commission waits for its decision (Art. 20(9))."""
     if not court_case.strip():
         raise ApplicationError("court_case: " + _("give the court's case number"))
+    _not_the_respondent(complaint, user)
     _move(complaint, S.SUSPENDED, user, "suspended", court_case)
     complaint.court_case = court_case
     complaint.save()
@@ -160,6 +180,7 @@ def complaint_suspend(complaint: Complaint, *, user, court_case: str) -> Complai
 @transaction.atomic
 def complaint_resume(complaint: Complaint, *, user) -> Complaint:
     """The court's decision has taken effect: the commission's review goes on."""
+    _not_the_respondent(complaint, user)
     _move(complaint, S.UNDER_REVIEW, user, "resumed")
     complaint.save()
     return complaint
@@ -171,8 +192,7 @@ def complaint_decide(
 ) -> Complaint:
     """Decide: the outcome and the reasoned decision, whose SHA-256 the register publishes.
     Nobody decides a complaint against themselves."""
-    if complaint.respondent_user_id is not None and complaint.respondent_user_id == user.pk:
-        raise NotAllowed(_("a member may not decide a complaint against themselves"))
+    _not_the_respondent(complaint, user)
     if outcome not in Complaint.Outcome.values:
         raise ApplicationError("outcome: " + _("choose upheld, partly upheld or dismissed"))
     if not decision.strip():
@@ -188,6 +208,7 @@ def complaint_decide(
 @transaction.atomic
 def complaint_withdraw(complaint: Complaint, *, user, reason: str = "") -> Complaint:
     """The complainant withdraws their complaint, at any open state."""
+    _the_complainant(complaint, user)
     _move(complaint, S.WITHDRAWN, user, "withdrawn", reason)
     complaint.save()
     return complaint
@@ -198,8 +219,9 @@ def complaint_appeal(
     complaint: Complaint, *, user, filing: Filing, at: datetime | None = None
 ) -> Complaint:
     """Appeal a decision to the next body up, within the appeal window: a new complaint,
-    linked to the one it appeals. Above the CEC, the courts: recorded as a court case."""
+    linked to the one it appeals. The CEC's decisions are appealed in court, outside Saylau."""
     at = at or timezone.now()
+    _the_complainant(complaint, user)
     higher = HIGHER.get(complaint.level)
     if higher is None:
         raise StateConflict("level: " + _("the CEC's decisions are appealed in court"))
@@ -222,12 +244,49 @@ def complaint_overdue(complaint: Complaint, now: datetime | None = None) -> bool
     register shows it the moment it happens)."""
     now = now or timezone.now()
     due = complaint.deadline
-    return complaint.status in OPEN and due is not None and now >= due
+    # Not while suspended: the commission waits for the court by law (Art. 20(9)).
+    waiting = complaint.status in OPEN and complaint.status != S.SUSPENDED
+    return waiting and due is not None and now >= due
 
 
-def _move(complaint: Complaint, to: str, user, action: str, reason: str = "") -> None:
+def _not_the_respondent(complaint: Complaint, user) -> None:
+    """Separation of duties: a member complained about takes no part in the complaint's fate."""
+    if complaint.respondent_user_id is not None and complaint.respondent_user_id == getattr(
+        user, "pk", None
+    ):
+        raise NotAllowed(_("a member may not decide a complaint against themselves"))
+
+
+def _the_complainant(complaint: Complaint, user) -> None:
+    """Only whoever filed a complaint with their account withdraws, mends or appeals it (a
+    complaint filed without one, by a voter, is the complainant's through their contact)."""
+    if complaint.filed_by_id is not None and complaint.filed_by_id != getattr(user, "pk", None):
+        raise NotAllowed(_("only the complainant may do this"))
+
+
+def _current(complaint: Complaint) -> None:
+    """Lock the complaint's row and refuse a stale copy: two moves at once take turns, and the
+    second sees the first's."""
+    status = (
+        Complaint.objects.select_for_update().values_list("status", flat=True).get(pk=complaint.pk)
+    )
+    if status != complaint.status:
+        raise StateConflict(
+            "status: "
+            + _("the complaint has moved on meanwhile: it is %(status)s")
+            % {"status": S(status).label},
+            field="status",
+            status=status,
+        )
+
+
+def _move(
+    complaint: Complaint, to: str, user, action: str, reason: str = "", only_from: str = ""
+) -> None:
+    if complaint.pk:
+        _current(complaint)
     start = complaint.status
-    if to not in COMPLAINT_TRANSITIONS[start]:
+    if to not in COMPLAINT_TRANSITIONS[start] or (only_from and start != only_from):
         raise StateConflict(
             "status: "
             + _("a complaint cannot go from %(from)s to %(to)s")

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('facts', models.TextField(verbose_name='facts and evidence')),
                 ('claim', models.TextField(verbose_name='claim')),
                 ('status', models.CharField(choices=[('filed', 'Filed'), ('returned', 'Returned for defects'), ('registered', 'Registered'), ('under_review', 'Under review'), ('suspended', 'Suspended while a court hears it'), ('decided', 'Decided'), ('appealed', 'Appealed'), ('not_considered', 'Left without consideration'), ('withdrawn', 'Withdrawn')], default='filed', max_length=16, verbose_name='status')),
-                ('number', models.CharField(blank=True, max_length=32, verbose_name='registration number')),
+                ('number', models.CharField(blank=True, max_length=64, verbose_name='registration number')),
                 ('registered_at', models.DateTimeField(blank=True, null=True, verbose_name='registered')),
                 ('deadline', models.DateTimeField(blank=True, null=True, verbose_name='to be decided by')),
                 ('defects', models.JSONField(blank=True, default=list, verbose_name='defects')),

@@ -7,7 +7,14 @@ from django.db import migrations
 
 HISTORY = "complaints_complaintevent"
 DECIDED = "('decided', 'appealed')"
-DECISION = ["outcome", "decision", "decision_sha256", "decided_at", "decided_by_id", "number"]
+# What a decision rests on and what the register publishes of it.
+DECISION = [
+    "outcome", "decision", "decision_sha256", "decided_at", "decided_by_id", "number",
+    "complainant_kind", "complainant_name", "complainant_contact", "respondent", "subject",
+    "claim", "level", "election_id", "station_id", "district_id", "contest_id", "protocol_id",
+]
+# Its one move left: decided → appealed.
+STAYS = "(NEW.status = OLD.status OR (OLD.status = 'decided' AND NEW.status = 'appealed'))"
 
 
 def _sqlite() -> list[str]:
@@ -19,7 +26,7 @@ def _sqlite() -> list[str]:
     unchanged = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in DECISION)
     statements += [
         "CREATE TRIGGER complaints_complaint_decided_no_update BEFORE UPDATE ON "
-        f"complaints_complaint WHEN OLD.status IN {DECIDED} AND NOT ({unchanged}) "
+        f"complaints_complaint WHEN OLD.status IN {DECIDED} AND NOT ({unchanged} AND {STAYS}) "
         "BEGIN SELECT RAISE(ABORT, 'complaints_complaint: a decision is final'); END",
         "CREATE TRIGGER complaints_complaint_decided_no_delete BEFORE DELETE ON "
         f"complaints_complaint WHEN OLD.status IN {DECIDED} "
@@ -35,7 +42,8 @@ def _postgres() -> list[str]:
         f"CREATE TRIGGER {HISTORY}_append_only BEFORE UPDATE OR DELETE ON {HISTORY} "
         "FOR EACH ROW EXECUTE FUNCTION saylau_append_only()",
         "CREATE OR REPLACE FUNCTION saylau_complaint_decided() RETURNS trigger LANGUAGE plpgsql "
-        f"AS $$ BEGIN IF OLD.status IN {DECIDED} AND (TG_OP = 'DELETE' OR NOT ({unchanged})) "
+        f"AS $$ BEGIN IF OLD.status IN {DECIDED} AND (TG_OP = 'DELETE' OR NOT ({unchanged} AND "
+        f"{STAYS})) "
         "THEN RAISE EXCEPTION '% refused on %: a decision is final', TG_OP, TG_TABLE_NAME "
         "USING ERRCODE = 'restrict_violation'; END IF; "
         "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$",

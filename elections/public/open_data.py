@@ -9,11 +9,11 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 
-from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone, translation
 
 from common.spreadsheets import csv_writer
+from common.translated import CANONICAL
 from elections.models import (
     PROTOCOL_LINES,
     BallotLine,
@@ -62,7 +62,7 @@ def contest_records(contest: Contest) -> list[tuple[dict, str]]:
     )
 
 
-@translation.override(settings.LANGUAGE_CODE)
+@translation.override(CANONICAL)
 def contest_csv(contest: Contest, records: list[tuple[dict, str]] | None = None) -> bytes:
     """A row per station: every protocol line and every ballot line's votes, and the hash."""
     lines = frozen_ballot(contest).lines
@@ -112,7 +112,7 @@ def chain_lines(after: int = 0) -> Iterator[str]:
         yield json.dumps({"record": record, "sha256": sha256}, ensure_ascii=False) + "\n"
 
 
-@translation.override(settings.LANGUAGE_CODE)
+@translation.override(CANONICAL)
 def contest_document(contest: Contest, records: list[tuple[dict, str]] | None = None) -> dict:
     """The contest as JSON: its ballot, totals per area, seats or outcome, and every record."""
     lines = frozen_ballot(contest).lines

@@ -5,13 +5,13 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from common import queue
 from common.events import log_event
 from common.public_cache import results_changed
+from common.translated import CANONICAL
 from elections.models import PROTOCOL_LINES, BallotLine, Protocol, ProtocolVote, Publication
 from elections.services.aggregation import Counted, publications_tally
 
@@ -101,9 +101,9 @@ def _publish_pending(limit: int) -> list[Publication]:
     sequence, previous = head or (0, GENESIS)
     published_at = timezone.now().isoformat()
     publications, counted = [], []
-    # Names ("Against all") in the site's default language, whoever's request or task this is:
+    # Names ("Against all", parties) in English (CANONICAL), whoever's request or task this is:
     # a record is the same document whatever language its reader uses.
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(CANONICAL):
         # Every ballot line of the batch's contests in one query, each named once.
         ballots: dict[int, list[tuple[int, int, str]]] = {}
         lines = BallotLine.objects.filter(contest_id__in={p["contest_id"] for p in protocols})

@@ -48,6 +48,8 @@ def test_a_decision_rewritten_or_deleted_from_a_shell_is_refused(decided):
     refused(lambda: Complaint.objects.filter(pk=decided.pk).update(outcome="upheld"))
     refused(lambda: Complaint.objects.filter(pk=decided.pk).update(decision="Founded after all."))
     refused(lambda: sql("UPDATE complaints_complaint SET decision_sha256 = %s", ["0" * 64]))
+    refused(lambda: Complaint.objects.filter(pk=decided.pk).update(status="under_review"))
+    refused(lambda: Complaint.objects.filter(pk=decided.pk).update(complainant_kind="party"))
     refused(lambda: sql("DELETE FROM complaints_complaint WHERE id = %s", [decided.pk]))
 
     decided.refresh_from_db()

@@ -25,7 +25,8 @@ def register(night):
         election=night.election, level="precinct", station=night.station,
         filing=filing(complainant_kind="voter", complainant_name="Aruzhan Voterova",
                       complainant_contact="aruzhan@example.org, +7 701 555 0101",
-                      subject="My name was missing from the list"),
+                      subject="I, Aruzhan Voterova, was missing from the list",
+                      claim="Write to me at aruzhan@example.org"),
     )  # fmt: skip
     party = complaint_file(
         election=night.election, level="territorial", station=night.station,

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from common.errors import ApplicationError, NotAllowed, StateConflict
 from complaints.models import Complaint
@@ -65,12 +66,29 @@ def test_a_registered_complaint_has_a_number_and_is_due_in_five_days_in_the_body
     assert [e.action for e in filed.events.all()] == ["filed", "registered"]
 
 
-def test_a_complaint_received_on_voting_day_is_due_within_hours(night, filed):
+def received(night, moment: datetime) -> Complaint:
+    with time_machine.travel(moment, tick=False):
+        return complaint_file(
+            election=night.election, level="territorial", filing=filing(), station=night.station
+        )
+
+
+def test_a_complaint_received_on_voting_day_is_due_within_hours(night):
     night.election.date = date(2023, 3, 19)
     night.election.save()
-    complaint_register(filed, user=night.supervisor, at=at(2023, 3, 19, 21, 0))
+    complaint = received(night, at(2023, 3, 19, 20, 30))
+    complaint_register(complaint, user=night.supervisor, at=at(2023, 3, 19, 21, 0))
 
-    assert filed.deadline == at(2023, 3, 20, 21, 0)
+    assert complaint.deadline == at(2023, 3, 20, 21, 0)
+
+
+def test_the_window_is_read_from_when_it_was_received_not_registered(night):
+    night.election.date = date(2023, 3, 19)
+    night.election.save()
+    complaint = received(night, at(2023, 3, 14, 18, 0))  # five days before: not immediately
+    complaint_register(complaint, user=night.supervisor, at=at(2023, 3, 15, 9, 0))
+
+    assert complaint.deadline == at(2023, 3, 21, 0, 0)
 
 
 def test_a_complaint_is_returned_with_every_defect_and_a_second_defective_one_is_not_considered(
@@ -214,3 +232,69 @@ def test_overdue_is_computed_from_the_deadline(night, filed):
         filed, user=night.supervisor, outcome="dismissed", decision="Late, but decided."
     )
     assert not complaint_overdue(filed, now=filed.deadline + timedelta(days=3))
+
+
+def test_only_a_filing_is_returned_and_never_twice_in_a_row(night, filed):
+    complaint_return(filed, user=night.supervisor, defects=["no claim"], resubmit_by=at(2023, 3, 5))
+
+    with pytest.raises(StateConflict):  # returned already: no second return without a refiling
+        complaint_return(
+            filed, user=night.supervisor, defects=["still"], resubmit_by=at(2023, 3, 9)
+        )
+    assert Complaint.objects.get(pk=filed.pk).status == S.RETURNED
+
+
+def test_the_respondent_takes_no_part_in_any_move(night, filed):
+    with pytest.raises(NotAllowed):
+        complaint_register(filed, user=night.supervisor2)
+    with pytest.raises(NotAllowed):
+        complaint_return(filed, user=night.supervisor2, defects=["x"], resubmit_by=at(2023, 3, 5))
+    complaint_register(filed, user=night.supervisor)
+    with pytest.raises(NotAllowed):
+        complaint_schedule_hearing(filed, user=night.supervisor2, at=at(2023, 3, 20), place="Hall")
+    with pytest.raises(NotAllowed):
+        complaint_suspend(filed, user=night.supervisor2, court_case="1/23")
+
+
+def test_only_the_complainant_withdraws_mends_or_appeals(night):
+    complaint = complaint_file(
+        election=night.election, level="cec", filing=filing(), user=night.clerk
+    )
+    with pytest.raises(NotAllowed):
+        complaint_withdraw(complaint, user=night.clerk2)
+    complaint_withdraw(complaint, user=night.clerk)
+    assert complaint.status == S.WITHDRAWN
+
+
+def test_a_stale_copy_cannot_move_a_complaint_twice(night, filed):
+    stale = Complaint.objects.get(pk=filed.pk)
+    complaint_register(filed, user=night.supervisor)
+
+    with pytest.raises(StateConflict):
+        complaint_register(stale, user=night.cec)
+    assert Complaint.objects.get(pk=filed.pk).events.filter(action="registered").count() == 1
+
+
+def test_a_hearing_needs_a_web_address_and_moving_it_is_on_record(night, filed):
+    complaint_register(filed, user=night.supervisor)
+    with pytest.raises(ApplicationError) as refused:
+        complaint_schedule_hearing(
+            filed, user=night.supervisor, at=at(2023, 3, 20), place="Hall",
+            link="javascript:alert(1)",
+        )  # fmt: skip
+    assert "hearing_link" in refused.value.errors
+
+    complaint_schedule_hearing(filed, user=night.supervisor, at=at(2023, 3, 20), place="Hall")
+    complaint_schedule_hearing(filed, user=night.supervisor, at=at(2023, 3, 21), place="Room 2")
+    assert [e.action for e in filed.events.all()][-2:] == ["hearing scheduled", "hearing moved"]
+
+    complaint_suspend(filed, user=night.supervisor, court_case="1/23")
+    with pytest.raises(StateConflict):  # no hearing while the court hears it: resume first
+        complaint_schedule_hearing(filed, user=night.supervisor, at=at(2023, 3, 22), place="Hall")
+
+
+def test_a_suspended_complaint_is_not_overdue(night, filed):
+    complaint_register(filed, user=night.supervisor, at=at(2023, 3, 1, 10, 0))
+    complaint_suspend(filed, user=night.supervisor, court_case="1/23")
+
+    assert not complaint_overdue(filed, now=filed.deadline + timedelta(days=1))
