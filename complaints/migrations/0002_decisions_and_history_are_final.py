@@ -38,9 +38,13 @@ def _sqlite() -> list[str]:
 def _postgres() -> list[str]:
     unchanged = " AND ".join(f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}" for c in DECISION)
     return [
-        # saylau_append_only() is elections 0008's: one refusal for every append-only table.
+        # Its own function, not elections 0008's saylau_append_only(): a test that drops those
+        # triggers (as the database's owner could) drops that function too.
+        "CREATE OR REPLACE FUNCTION saylau_complaint_history() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$ BEGIN RAISE EXCEPTION '% refused on %: the table is append-only', TG_OP, "
+        "TG_TABLE_NAME USING ERRCODE = 'restrict_violation'; END $$",
         f"CREATE TRIGGER {HISTORY}_append_only BEFORE UPDATE OR DELETE ON {HISTORY} "
-        "FOR EACH ROW EXECUTE FUNCTION saylau_append_only()",
+        "FOR EACH ROW EXECUTE FUNCTION saylau_complaint_history()",
         "CREATE OR REPLACE FUNCTION saylau_complaint_decided() RETURNS trigger LANGUAGE plpgsql "
         f"AS $$ BEGIN IF OLD.status IN {DECIDED} AND (TG_OP = 'DELETE' OR NOT ({unchanged} AND "
         f"{STAYS})) "
