@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.models import Timestamped
+from common.uploads import RandomName
 from elections.models import Contest, Election, Protocol
 from observers.models import Note
 from stations.models import District, Region, Station
@@ -31,6 +32,12 @@ class Complaint(Timestamped):
         PRECINCT = "precinct", _("Precinct commission")
         TERRITORIAL = "territorial", _("Territorial commission")
         CEC = "cec", _("Central Election Commission")
+        COURT = "court", _("Court")  # a lawsuit, recorded by the CEC's desk with its case number
+
+    class Court(models.TextChoices):
+        SUPREME = "supreme", _("Supreme Court")
+        ADMINISTRATIVE = "administrative", _("Specialised inter-district administrative court")
+        DISTRICT = "district", _("District court")
 
     class Complainant(models.TextChoices):
         CANDIDATE = "candidate", _("Candidate")
@@ -44,11 +51,19 @@ class Complaint(Timestamped):
         UPHELD = "upheld", _("Upheld")
         PARTLY_UPHELD = "partly_upheld", _("Partly upheld")
         DISMISSED = "dismissed", _("Dismissed")
+        NOT_CONSIDERED = "not_considered", _("Left without consideration")
+
+    class Remedy(models.TextChoices):
+        """What an upheld decision orders that changes a result, through the protocol
+        workflow: a recount names the protocol version it recounts."""
+
+        RECOUNT = "recount", _("Recount")
 
     election = models.ForeignKey(
         Election, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("election")
     )
     level = models.CharField(_("body addressed"), max_length=12, choices=Level.choices)
+    court = models.CharField(_("court"), max_length=16, choices=Court.choices, blank=True)
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("region"),
@@ -80,6 +95,9 @@ class Complaint(Timestamped):
     complainant_name = models.CharField(_("complainant's name"), max_length=200)
     # Private: never in the public register (a voter's identity and anyone's contact).
     complainant_contact = models.CharField(_("contact"), max_length=200)
+    # A voter without an account proves their address by opening the link mailed to it; until
+    # then no commission sees the filing. (A filing with an account is verified by its login.)
+    contact_verified_at = models.DateTimeField(_("contact verified"), null=True, blank=True)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", verbose_name=_("filed by"),
@@ -112,6 +130,12 @@ class Complaint(Timestamped):
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     decision = models.TextField(_("reasoned decision"), blank=True)
     decision_sha256 = models.CharField(_("decision's SHA-256"), max_length=64, blank=True)
+    remedy = models.CharField(_("remedy"), max_length=12, choices=Remedy.choices, blank=True)
+    # The protocol version the remedy caused (a correction carrying this complaint's number).
+    correction = models.ForeignKey(
+        Protocol, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("correction ordered"),
+    )  # fmt: skip
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -134,6 +158,26 @@ class Complaint(Timestamped):
 
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
+
+
+class Attachment(models.Model):
+    """A document a complaint rests on: a PDF or an image, checked like a protocol's scan.
+    Private: its complainant and the body deciding it read it, the public never."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, related_name="attachments",
+        verbose_name=_("complaint"),
+    )  # fmt: skip
+    file = models.FileField(_("file"), upload_to=RandomName("complaints"), db_index=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.sha256[:12]
 
 
 class ComplaintEvent(models.Model):

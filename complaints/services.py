@@ -22,13 +22,21 @@ from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError, NotAllowed, StateConflict
 from common.events import log_event
+from common import uploads
+from complaints.access import require_handler
 from complaints.deadlines import deadline_rules
-from complaints.models import COMPLAINT_TRANSITIONS, OPEN, Complaint, ComplaintEvent
-from elections.models import Election
+from complaints.models import COMPLAINT_TRANSITIONS, OPEN, Attachment, Complaint, ComplaintEvent
+from complaints.notices import notify
+from elections.models import Election, Protocol
+from elections.services.protocols import EntryData, protocol_propose_correction
 from stations.zones import ASTANA
 
-S, Level = Complaint.Status, Complaint.Level
+S, Level, Outcome = Complaint.Status, Complaint.Level, Complaint.Outcome
 HIGHER = {Level.PRECINCT: Level.TERRITORIAL, Level.TERRITORIAL: Level.CEC}  # then the courts
+NUMBER_LETTER = {Level.PRECINCT: "P", Level.TERRITORIAL: "T", Level.CEC: "C", Level.COURT: "J"}
+ATTACHMENT_TYPES = uploads.DOCUMENTS  # checked as a protocol's scan is
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+ATTACHMENTS_MAX = 10
 HEARING_LINK = URLValidator(schemes=["https", "http"])  # never javascript: on a public page
 
 
@@ -49,28 +57,71 @@ class Filing:
 def complaint_file(
     *, election, level: str, filing: Filing, user=None, station=None, district=None, contest=None,
     protocol=None, note=None, respondent_user=None, appeal_of: Complaint | None = None,
+    attachments=(), court: str = "", court_case: str = "",
 ) -> Complaint:  # fmt: skip
-    """File a complaint with the body at ``level``: a station's commission, a district's, or the
-    CEC. A station names its district and region, a district its region."""
+    """File a complaint with the body at ``level``: a station's commission, a district's, the
+    CEC, or (recorded by the CEC's desk) a court. A station names its district and region, a
+    district its region. Filed without an account (a voter), it waits for the complainant to
+    open the link mailed to them before any commission sees it."""
+    errors: dict[str, list[str]] = {}
     if level == Level.PRECINCT and station is None:
-        raise ApplicationError(
-            "station: " + _("a complaint to a precinct commission names its station"),
-        )
+        errors["station"] = [_("a complaint to a precinct commission names its station")]
     if level == Level.TERRITORIAL and district is None and station is None:
+        errors["district"] = [_("a complaint to a territorial commission names its district")]
+    if level == Level.COURT and not (court and court_case.strip()):
+        errors["court_case"] = [_("a court case is recorded with its court and case number")]
+    if protocol is not None and (protocol.station_id != getattr(station, "pk", None)):
+        errors["protocol"] = [_("the protocol named is not the station's")]
+    attachments = list(attachments)
+    if len(attachments) > ATTACHMENTS_MAX:
+        errors["attachments"] = [_("at most %(count)d files") % {"count": ATTACHMENTS_MAX}]
+    for upload in attachments:
+        problems = uploads.upload_problems(
+            upload, types=ATTACHMENT_TYPES, max_bytes=ATTACHMENT_MAX_BYTES
+        )
+        if problems:
+            errors.setdefault("attachments", []).extend(problems)
+    if errors:
         raise ApplicationError(
-            "district: " + _("a complaint to a territorial commission names its district"),
+            "; ".join(f"{field}: {' '.join(lines)}" for field, lines in errors.items()),
+            errors=errors,
         )
     district = district or (station.district if station else None)
     complaint = Complaint(
         election=election, level=level, station=station, district=district,
         region=district.region if district else None, contest=contest, protocol=protocol,
         note=note, filed_by=user, respondent_user=respondent_user, appeal_of=appeal_of,
-        **vars(filing),
+        court=court, court_case=court_case.strip(),
+        contact_verified_at=timezone.now() if user is not None else None, **vars(filing),
     )  # fmt: skip
     with transaction.atomic():
         complaint.save()
+        for upload in attachments:
+            Attachment.objects.create(complaint=complaint, file=upload, sha256=_sha256(upload))
         _record(complaint, user, "filed", "", S.FILED)
+        notify(complaint, _("filed"))
     return complaint
+
+
+def complaint_confirm_contact(complaint: Complaint) -> Complaint:
+    """The complainant opened the link mailed to them: the address is theirs, and the filing
+    goes to the commission's queue."""
+    if complaint.contact_verified_at is None:
+        complaint.contact_verified_at = timezone.now()
+        Complaint.objects.filter(pk=complaint.pk, contact_verified_at__isnull=True).update(
+            contact_verified_at=complaint.contact_verified_at
+        )
+        _record(complaint, None, "contact confirmed", complaint.status, complaint.status)
+    return complaint
+
+
+def _sha256(upload) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def body_zone(complaint: Complaint) -> ZoneInfo:
@@ -86,17 +137,24 @@ def body_zone(complaint: Complaint) -> ZoneInfo:
 def complaint_register(complaint: Complaint, *, user, at: datetime | None = None) -> Complaint:
     """Register a complaint: its number, and the deadline by which it must be decided."""
     at = at or timezone.now()
-    _not_the_respondent(complaint, user)
+    _handling(complaint, user)
+    if complaint.contact_verified_at is None:
+        raise StateConflict(
+            "contact: " + _("the complainant has not yet confirmed their e-mail address")
+        )
     _move(complaint, S.REGISTERED, user, "registered")
     complaint.registered_at = at
     # Numbers in order of registration, one election's at a time: the election's row is the lock.
     election = Election.objects.select_for_update().get(pk=complaint.election_id)
     registered = Complaint.objects.filter(election=election).exclude(number="").count()
-    complaint.number = f"{election.code.upper()}-{complaint.level[0].upper()}-{registered + 1:05d}"
-    complaint.deadline = deadline_rules().deadline(
-        "decide", at, body_zone(complaint), complaint.election.date, received=complaint.created
-    )
+    letter = NUMBER_LETTER[complaint.level]
+    complaint.number = f"{election.code.upper()}-{letter}-{registered + 1:05d}"
+    if complaint.level != Level.COURT:  # a court keeps its own time, not the commissions' law
+        complaint.deadline = deadline_rules().deadline(
+            "decide", at, body_zone(complaint), complaint.election.date, received=complaint.created
+        )
     complaint.save()
+    notify(complaint, _("registered"))
     return complaint
 
 
@@ -108,7 +166,7 @@ def complaint_return(
     without consideration instead."""
     if not [defect for defect in defects if defect.strip()]:
         raise ApplicationError("defects: " + _("list every defect the complaint is returned for"))
-    _not_the_respondent(complaint, user)
+    _handling(complaint, user)
     if complaint.status != S.FILED:  # a filing is returned, once it has been (re)filed
         _move(complaint, S.RETURNED, user, "returned")  # refused, with the rule's own words
     if complaint.returns:
@@ -118,6 +176,7 @@ def complaint_return(
         complaint.resubmit_by = resubmit_by
     complaint.defects, complaint.returns = defects, complaint.returns + 1
     complaint.save()
+    notify(complaint, _("returned") if complaint.status == S.RETURNED else _("not considered"))
     return complaint
 
 
@@ -154,7 +213,7 @@ def complaint_schedule_hearing(
             raise ApplicationError(
                 "hearing_link: " + _("give the hearing's web address (https://…)")
             ) from exc
-    _not_the_respondent(complaint, user)
+    _handling(complaint, user)
     if complaint.status == S.UNDER_REVIEW:  # moved: the register's hearing changes, on record
         _current(complaint)
         _record(complaint, user, "hearing moved", S.UNDER_REVIEW, S.UNDER_REVIEW, place)
@@ -162,6 +221,7 @@ def complaint_schedule_hearing(
         _move(complaint, S.UNDER_REVIEW, user, "hearing scheduled", place, only_from=S.REGISTERED)
     complaint.hearing_at, complaint.hearing_place, complaint.hearing_link = at, place, link
     complaint.save()
+    notify(complaint, _("hearing"))
     return complaint
 
 
@@ -170,7 +230,7 @@ def complaint_suspend(complaint: Complaint, *, user, court_case: str) -> Complai
     """A court hears the same matter: the commission waits for its decision (Art. 20(9))."""
     if not court_case.strip():
         raise ApplicationError("court_case: " + _("give the court's case number"))
-    _not_the_respondent(complaint, user)
+    _handling(complaint, user)
     _move(complaint, S.SUSPENDED, user, "suspended", court_case)
     complaint.court_case = court_case
     complaint.save()
@@ -180,7 +240,7 @@ def complaint_suspend(complaint: Complaint, *, user, court_case: str) -> Complai
 @transaction.atomic
 def complaint_resume(complaint: Complaint, *, user) -> Complaint:
     """The court's decision has taken effect: the commission's review goes on."""
-    _not_the_respondent(complaint, user)
+    _handling(complaint, user)
     _move(complaint, S.UNDER_REVIEW, user, "resumed")
     complaint.save()
     return complaint
@@ -188,21 +248,74 @@ def complaint_resume(complaint: Complaint, *, user) -> Complaint:
 
 @transaction.atomic
 def complaint_decide(
-    complaint: Complaint, *, user, outcome: str, decision: str, at: datetime | None = None
-) -> Complaint:
+    complaint: Complaint, *, user, outcome: str, decision: str, at: datetime | None = None,
+    remedy: str = "",
+) -> Complaint:  # fmt: skip
     """Decide: the outcome and the reasoned decision, whose SHA-256 the register publishes.
-    Nobody decides a complaint against themselves."""
-    _not_the_respondent(complaint, user)
-    if outcome not in Complaint.Outcome.values:
-        raise ApplicationError("outcome: " + _("choose upheld, partly upheld or dismissed"))
+    Nobody decides a complaint against themselves. An upheld complaint may order a recount of
+    the protocol version it names; the recount's figures then go through the protocol workflow
+    (`complaint_enter_recount`)."""
+    _handling(complaint, user)
+    if outcome not in Outcome.values:
+        raise ApplicationError(
+            "outcome: " + _("choose upheld, partly upheld, dismissed or not considered")
+        )
     if not decision.strip():
         raise ApplicationError("decision: " + _("a decision gives its reasons"))
+    if remedy:
+        _check_remedy(complaint, outcome, remedy)
     _move(complaint, S.DECIDED, user, "decided", outcome)
     complaint.outcome, complaint.decision, complaint.decided_by = outcome, decision, user
+    complaint.remedy = remedy
     complaint.decided_at = at or timezone.now()
     complaint.decision_sha256 = hashlib.sha256(decision.encode()).hexdigest()
     complaint.save()
+    notify(complaint, _("decided"))
     return complaint
+
+
+def _check_remedy(complaint: Complaint, outcome: str, remedy: str) -> None:
+    if remedy not in Complaint.Remedy.values:
+        raise ApplicationError("remedy: " + _("the only remedy that changes a result is a recount"))
+    if outcome not in (Outcome.UPHELD, Outcome.PARTLY_UPHELD):
+        raise ApplicationError("remedy: " + _("only an upheld complaint orders a recount"))
+    protocol = complaint.protocol
+    if protocol is None or not protocol.is_active or protocol.status != Protocol.Status.ACCEPTED:
+        raise ApplicationError(
+            "protocol: "
+            + _("a recount names the station's standing protocol version the complaint is about")
+        )
+
+
+def decision_reference(complaint: Complaint) -> str:
+    """How a correction cites the decision that ordered it: number, body, date and hash."""
+    return (
+        f"{complaint.number} ({complaint.get_level_display()}, "
+        f"{complaint.decided_at:%Y-%m-%d}, sha256 {complaint.decision_sha256[:16]})"
+    )
+
+
+@transaction.atomic
+def complaint_enter_recount(complaint: Complaint, *, user, data: EntryData) -> Protocol:
+    """The recount's figures, as a correction of the protocol version the decision names,
+    citing the decision as its legal basis; a second supervisor approves it as any correction
+    (elections.services.protocols), and the station's page shows the decision beside it."""
+    _handling(complaint, user)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.status not in (S.DECIDED, S.APPEALED) or complaint.remedy != "recount":
+        raise StateConflict("remedy: " + _("no recount was ordered by this decision"))
+    if complaint.correction_id is not None:
+        raise StateConflict("remedy: " + _("the recount ordered has been entered already"))
+    correction = protocol_propose_correction(
+        protocol=complaint.protocol, user=user, data=data,
+        reason=_("Recount ordered by complaint %(number)s") % {"number": complaint.number},
+        legal_basis=decision_reference(complaint),
+    )  # fmt: skip
+    complaint.correction = correction
+    complaint.save(update_fields=["correction"])
+    _record(complaint, user, "recount entered", complaint.status, complaint.status,
+            f"protocol {correction.pk} v{correction.version}")  # fmt: skip
+    return correction
 
 
 @transaction.atomic
@@ -247,6 +360,12 @@ def complaint_overdue(complaint: Complaint, now: datetime | None = None) -> bool
     # Not while suspended: the commission waits for the court by law (Art. 20(9)).
     waiting = complaint.status in OPEN and complaint.status != S.SUSPENDED
     return waiting and due is not None and now >= due
+
+
+def _handling(complaint: Complaint, user) -> None:
+    """Only the body addressed acts on a complaint, and not the member complained about."""
+    require_handler(user, complaint)
+    _not_the_respondent(complaint, user)
 
 
 def _not_the_respondent(complaint: Complaint, user) -> None:

@@ -182,6 +182,12 @@ COMPLAINTS_DEADLINE_RULES = "kz2023"  # complaints/data/<this>_deadlines.json: t
 # their defaults, 10 days and 24 hours); unset, the file's figure stands.
 COMPLAINTS_FILING_WINDOW_DAYS = env.int("COMPLAINTS_FILING_WINDOW_DAYS", default=None)
 COMPLAINTS_IMMEDIATELY_HOURS = env.int("COMPLAINTS_IMMEDIATELY_HOURS", default=None)
+# Complainants are told of each step by e-mail; the demo prints the messages on the console.
+# SITE_URL starts the links in them (the follow link a voter confirms their address with).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="complaints@saylau.example")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # A station report stated more than this before the server receives it needs a reason.
 REPORT_LATE_MINUTES = env.int("REPORT_LATE_MINUTES", default=60)
 

@@ -17,13 +17,13 @@ DECISION = [
 STAYS = "(NEW.status = OLD.status OR (OLD.status = 'decided' AND NEW.status = 'appealed'))"
 
 
-def _sqlite() -> list[str]:
+def _sqlite(decision: list[str] = DECISION) -> list[str]:
     statements = [
         f"CREATE TRIGGER {HISTORY}_no_{op.lower()} BEFORE {op} ON {HISTORY} "
         f"BEGIN SELECT RAISE(ABORT, '{HISTORY} is append-only: {op} refused'); END"
         for op in ("UPDATE", "DELETE")
     ]
-    unchanged = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in DECISION)
+    unchanged = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in decision)
     statements += [
         "CREATE TRIGGER complaints_complaint_decided_no_update BEFORE UPDATE ON "
         f"complaints_complaint WHEN OLD.status IN {DECIDED} AND NOT ({unchanged} AND {STAYS}) "
@@ -35,8 +35,8 @@ def _sqlite() -> list[str]:
     return statements
 
 
-def _postgres() -> list[str]:
-    unchanged = " AND ".join(f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}" for c in DECISION)
+def _postgres(decision: list[str] = DECISION) -> list[str]:
+    unchanged = " AND ".join(f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}" for c in decision)
     return [
         # Its own function, not elections 0008's saylau_append_only(): a test that drops those
         # triggers (as the database's owner could) drops that function too.

@@ -8,10 +8,9 @@ from complaints.models import Complaint, ComplaintEvent
 from complaints.services import (
     complaint_appeal,
     complaint_decide,
-    complaint_file,
     complaint_register,
 )
-from tests.complaints.test_workflow import filing
+from tests.complaints.test_workflow import file_confirmed, filing
 
 pytestmark = pytest.mark.django_db
 BY_A_TRIGGER = "append-only|a decision is final"
@@ -29,7 +28,7 @@ def sql(statement: str, params: list) -> None:
 
 @pytest.fixture
 def decided(night) -> Complaint:
-    complaint = complaint_file(election=night.election, level="cec", filing=filing())
+    complaint = file_confirmed(election=night.election, level="cec", filing=filing())
     complaint_register(complaint, user=night.cec)
     return complaint_decide(complaint, user=night.cec, outcome="dismissed", decision="Unfounded.")
 
@@ -41,7 +40,7 @@ def test_a_complaints_history_is_append_only(decided):
     refused(lambda: ComplaintEvent.objects.filter(pk=event.pk).delete())
     refused(lambda: sql("DELETE FROM complaints_complaintevent WHERE id = %s", [event.pk]))
 
-    assert decided.events.count() == 3
+    assert decided.events.count() == 4  # filed, contact confirmed, registered, decided
 
 
 def test_a_decision_rewritten_or_deleted_from_a_shell_is_refused(decided):
@@ -57,7 +56,7 @@ def test_a_decision_rewritten_or_deleted_from_a_shell_is_refused(decided):
 
 
 def test_a_decided_complaints_one_move_left_is_its_appeal(night):
-    complaint = complaint_file(
+    complaint = file_confirmed(
         election=night.election, level="territorial", filing=filing(), station=night.station
     )
     complaint_register(complaint, user=night.supervisor)

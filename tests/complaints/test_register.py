@@ -9,11 +9,10 @@ from django.test import Client
 
 from complaints.services import (
     complaint_decide,
-    complaint_file,
     complaint_register,
     complaint_schedule_hearing,
 )
-from tests.complaints.test_workflow import at, filing
+from tests.complaints.test_workflow import at, file_confirmed, filing
 
 pytestmark = pytest.mark.django_db
 PRIVATE = ["Aruzhan Voterova", "aruzhan@example.org", "+7 701 555 0101", "saule@example.org"]
@@ -21,24 +20,24 @@ PRIVATE = ["Aruzhan Voterova", "aruzhan@example.org", "+7 701 555 0101", "saule@
 
 @pytest.fixture
 def register(night):
-    voter = complaint_file(
+    voter = file_confirmed(
         election=night.election, level="precinct", station=night.station,
         filing=filing(complainant_kind="voter", complainant_name="Aruzhan Voterova",
                       complainant_contact="aruzhan@example.org, +7 701 555 0101",
                       subject="I, Aruzhan Voterova, was missing from the list",
                       claim="Write to me at aruzhan@example.org"),
     )  # fmt: skip
-    party = complaint_file(
+    party = file_confirmed(
         election=night.election, level="territorial", station=night.station,
         filing=filing(complainant_kind="party", complainant_name="Auyl party",
                       complainant_contact="legal@auyl.example", subject="Observers kept away"),
     )  # fmt: skip
-    observer = complaint_file(election=night.election, level="cec", filing=filing())
-    unregistered = complaint_file(
+    observer = file_confirmed(election=night.election, level="cec", filing=filing())
+    unregistered = file_confirmed(
         election=night.election, level="cec", filing=filing(subject="Not registered yet")
     )
-    for complaint in (voter, party, observer):
-        complaint_register(complaint, user=night.cec, at=at(2023, 3, 19, 21, 0))
+    for complaint, body in ((voter, night.clerk), (party, night.supervisor), (observer, night.cec)):
+        complaint_register(complaint, user=body, at=at(2023, 3, 19, 21, 0))
     complaint_schedule_hearing(
         party, user=night.supervisor, at=at(2023, 3, 20, 10, 0), place="Room 4",
         link="https://meet.example.org/tec",

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
-from complaints.services import complaint_file, complaint_register
+from complaints.services import complaint_register
 from elections.services.aggregation import contest_aggregate
 from elections.services.protocols import protocol_submit_entry
 from elections.services.publication import protocols_publish
@@ -26,6 +26,7 @@ from observers.services import (
     visit_check_in,
 )
 from tests.clients import api_token, sign_in
+from tests.complaints.test_workflow import file_confirmed
 from tests.complaints.test_workflow import filing as complaint_filing
 from tests.elections.conftest import good_numbers
 from tests.elections.test_protocol_api import body
@@ -153,12 +154,12 @@ def test_no_public_answer_carries_an_identity_document_or_a_contact(world):
         severity="information", text="Count was orderly",
     )  # fmt: skip
     note_publish(note=note, user=world.users["coordinator"])
-    voters = complaint_file(
+    voters = file_confirmed(
         election=night.election, level="precinct", station=night.station,
         filing=complaint_filing(complainant_kind="voter", complainant_name="Aruzhan Voterova",
                                 complainant_contact="aruzhan@example.org"),
     )  # fmt: skip
-    complaint_register(voters, user=night.cec)
+    complaint_register(voters, user=night.clerk)  # the station's own commission
     for scope in ("own", "other"):
         protocol_submit_entry(
             station=world.protocols[scope].station, contest=night.contest, user=night.cec,

@@ -27,7 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.regex_helper import normalize
 
 from common.public_cache import PAGE_QUERY
-from complaints.services import complaint_file, complaint_register
+from complaints.services import complaint_register
 from elections.models import ContestTally, Protocol, Publication, StationReport
 from elections.services.aggregation import contest_aggregate
 from elections.services.publication import protocols_publish
@@ -40,6 +40,7 @@ from observers.services import (
     visit_check_in,
 )
 from tests.clients import api_for, client_for
+from tests.complaints.test_workflow import file_confirmed
 from tests.complaints.test_workflow import filing as complaint_filing
 from tests.elections.conftest import Night, good_numbers
 
@@ -142,7 +143,7 @@ class World:
             category="seal", severity="information", text="All in order.",
         )  # fmt: skip
         self.complaint = complaint_register(
-            complaint_file(election=night.election, level="cec", filing=complaint_filing()),
+            file_confirmed(election=night.election, level="cec", filing=complaint_filing()),
             user=night.cec,
         )
 
