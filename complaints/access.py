@@ -49,6 +49,7 @@ def require_handler(user, complaint: Complaint) -> None:
     """Refuse anyone but a member of the body the complaint is addressed to."""
     if not complaints_handled_by(user).filter(pk=complaint.pk).exists():
         raise OutOfScope(
-            "complaint: " + _("complaint %(complaint)s is not addressed to your commission")
+            "complaint: "
+            + _("complaint %(complaint)s is not addressed to your commission")
             % {"complaint": complaint}
         )

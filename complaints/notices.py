@@ -64,7 +64,8 @@ def _send(complaint: Complaint, what: str) -> None:
             lines.append(
                 _("Hearing: %(when)s, %(place)s %(link)s")
                 % {
-                    "when": complaint.hearing_at.isoformat(), "place": complaint.hearing_place,
+                    "when": complaint.hearing_at.isoformat(),
+                    "place": complaint.hearing_place,
                     "link": complaint.hearing_link,
                 }  # fmt: skip
             )

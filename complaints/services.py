@@ -20,9 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import uploads
 from common.errors import ApplicationError, NotAllowed, StateConflict
 from common.events import log_event
-from common import uploads
 from complaints.access import require_handler
 from complaints.deadlines import deadline_rules
 from complaints.models import COMPLAINT_TRANSITIONS, OPEN, Attachment, Complaint, ComplaintEvent
