@@ -1,14 +1,24 @@
-"""The public register's page and its CSV download."""
+"""The public register's page and its CSV download; the filing form and the complainant's page."""
 
 import io
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from common.errors import ApplicationError
+from common.numbers import parse_whole
 from common.spreadsheets import csv_writer
-from complaints.models import Complaint
+from complaints.forms import FilingForm
+from complaints.models import OPEN, Complaint
+from complaints.notices import complaint_from_token, follow_token
 from complaints.register import COLUMNS, FILTERS, public_complaints, public_row
+from complaints.services import complaint_confirm_contact, complaint_withdraw
+from complaints.throttle import filing_throttle
+from observers.models import Note
+from observers.selectors import accreditation_of
 from stations.models import Region
 
 REGISTER_PAGE = 500  # rows on the page; the CSV and the API have them all
@@ -45,3 +55,68 @@ def register_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="complaints.csv"'
     return response
+
+
+# --- filing and following ---------------------------------------------------------------------
+
+
+def file_complaint(request: HttpRequest) -> HttpResponse:
+    """The filing form: anyone may file; an observer may start from one of their notes."""
+    user = request.user
+    if request.method == "POST":
+        form = FilingForm(request.POST, request.FILES, user=user)
+        if form.is_valid():  # a mistake mended does not count as another filing
+            if not filing_throttle(request):
+                form.add_error(None, _("Too many filings from your address: try again later."))
+            elif (complaint := form.file()) is not None:
+                return redirect("complaints:filed", complaint.pk if complaint.filed_by_id else 0)
+    else:
+        note = _own_note(request)
+        form = FilingForm.from_note(note, user=user) if note else FilingForm(user=user)
+    return render(request, "complaints/file.html", {"form": form})
+
+
+def filed(request: HttpRequest, pk: int) -> HttpResponse:
+    """Filed: an account holder follows it at once; anyone else by the link mailed to them (the
+    page names no complaint, so that a stranger learns nothing from its address)."""
+    complaint = None
+    if pk and request.user.is_authenticated:
+        complaint = Complaint.objects.filter(pk=pk, filed_by=request.user).first()
+    follow = reverse("complaints:follow", args=[follow_token(complaint)]) if complaint else None
+    return render(request, "complaints/filed.html", {"follow": follow})
+
+
+def follow(request: HttpRequest, token: str) -> HttpResponse:
+    """The complainant's page, reached by the link mailed to them: opening it confirms a
+    voter's address; it shows the complaint's history, and its complainant may withdraw it."""
+    pk = complaint_from_token(token)
+    complaint = get_object_or_404(Complaint.objects.select_related("election"), pk=pk or 0)
+    complaint_confirm_contact(complaint)
+    error = None
+    if request.method == "POST" and "withdraw" in request.POST:
+        try:
+            complaint_withdraw(
+                complaint, user=request.user if complaint.filed_by_id else None,
+                reason=request.POST.get("reason", ""),
+            )  # fmt: skip
+            return redirect("complaints:follow", token)
+        except ApplicationError as exc:
+            error = exc.message
+    return render(
+        request, "complaints/follow.html",
+        {"complaint": complaint, "events": complaint.events.all(), "error": error,
+         "open": complaint.status in OPEN},
+    )  # fmt: skip
+
+
+def _own_note(request: HttpRequest):
+    """The note named by ``?note=``, if it is the signed-in observer's own."""
+    accreditation = accreditation_of(request.user) if request.user.is_authenticated else None
+    pk = parse_whole(request.GET.get("note", ""))
+    if accreditation is None or pk is None:
+        return None
+    return (
+        Note.objects.select_related("station__region", "accreditation")
+        .filter(pk=pk, accreditation=accreditation)
+        .first()
+    )

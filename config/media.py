@@ -7,7 +7,9 @@
   it at once);
 - `observers/notes/…`: a note's photo, public once the note is; its observer and their
   coordinators see it before;
-- observers' photos and organisations' charter extracts: the staff who keep those registers.
+- observers' photos and organisations' charter extracts: the staff who keep those registers;
+- `complaints/…`: a complaint's documents, never public: the commission it is addressed to
+  (past the second factor) and the account that filed it.
 
 Staff means past the second factor, with the role's permission, and within its area.
 
@@ -75,7 +77,23 @@ def _may_read(user, path: str) -> tuple[bool, bool]:
         organisation = Organisation.objects.filter(charter_extract=path).first()
         keeps = organisation is not None and access.commission_for(user, organisation.region)
         return _staff_may(user, "observers.view_organisation") and keeps, False
+    if folder == "complaints":
+        return _complaint_reader(user, path), False
     return False, False
+
+
+def _complaint_reader(user, path: str) -> bool:
+    from complaints.access import complaints_handled_by
+    from complaints.models import Attachment
+
+    attachment = Attachment.objects.filter(file=path).select_related("complaint").first()
+    if attachment is None or not user.is_authenticated:
+        return False
+    complaint = attachment.complaint
+    if complaint.filed_by_id == user.pk:
+        return True
+    handles = complaints_handled_by(user).filter(pk=complaint.pk).exists()
+    return handles and user.is_staff and user.is_verified()
 
 
 def _content_type(path: str) -> str | None:

@@ -188,6 +188,8 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="complaints@saylau.example")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Filings without an account, per client (each sends a mail to an address its filer typed).
+COMPLAINTS_FILING_RATE = env.str("COMPLAINTS_FILING_RATE", default="10/hour")
 # A station report stated more than this before the server receives it needs a reason.
 REPORT_LATE_MINUTES = env.int("REPORT_LATE_MINUTES", default=60)
 
