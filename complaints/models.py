@@ -127,6 +127,8 @@ class Complaint(Timestamped):
     hearing_place = models.CharField(_("hearing place"), max_length=300, blank=True)
     hearing_link = models.URLField(_("online hearing"), blank=True)
     court_case = models.CharField(_("court case number"), max_length=64, blank=True)
+    # While a court hears the matter the commission's clock stops: resuming moves the deadline.
+    suspended_at = models.DateTimeField(_("suspended"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     decision = models.TextField(_("reasoned decision"), blank=True)
     decision_sha256 = models.CharField(_("decision's SHA-256"), max_length=64, blank=True)

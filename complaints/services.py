@@ -226,22 +226,30 @@ def complaint_schedule_hearing(
 
 
 @transaction.atomic
-def complaint_suspend(complaint: Complaint, *, user, court_case: str) -> Complaint:
-    """A court hears the same matter: the commission waits for its decision (Art. 20(9))."""
+def complaint_suspend(
+    complaint: Complaint, *, user, court_case: str, at: datetime | None = None
+) -> Complaint:
+    """A court hears the same matter: the commission waits for its decision (Art. 20(9)),
+    and its clock stops until then."""
     if not court_case.strip():
         raise ApplicationError("court_case: " + _("give the court's case number"))
     _handling(complaint, user)
     _move(complaint, S.SUSPENDED, user, "suspended", court_case)
     complaint.court_case = court_case
+    complaint.suspended_at = at or timezone.now()
     complaint.save()
     return complaint
 
 
 @transaction.atomic
-def complaint_resume(complaint: Complaint, *, user) -> Complaint:
-    """The court's decision has taken effect: the commission's review goes on."""
+def complaint_resume(complaint: Complaint, *, user, at: datetime | None = None) -> Complaint:
+    """The court's decision has taken effect: the commission's review goes on, its deadline
+    moved on by the time it waited."""
     _handling(complaint, user)
     _move(complaint, S.UNDER_REVIEW, user, "resumed")
+    if complaint.deadline and complaint.suspended_at:
+        complaint.deadline += (at or timezone.now()) - complaint.suspended_at
+    complaint.suspended_at = None
     complaint.save()
     return complaint
 

@@ -16,6 +16,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="complaint",
+            name="suspended_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="suspended"),
+        ),
+        migrations.AddField(
+            model_name="complaint",
             name="contact_verified_at",
             field=models.DateTimeField(blank=True, null=True, verbose_name="contact verified"),
         ),

@@ -305,3 +305,14 @@ def test_a_suspended_complaint_is_not_overdue(night, filed):
     complaint_suspend(filed, user=night.supervisor, court_case="1/23")
 
     assert not complaint_overdue(filed, now=filed.deadline + timedelta(days=1))
+
+
+def test_the_clock_stops_while_a_court_hears_the_matter(night, filed):
+    complaint_register(filed, user=night.supervisor, at=at(2023, 3, 1, 10, 0))
+    due = filed.deadline
+    complaint_suspend(filed, user=night.supervisor, court_case="1/23", at=at(2023, 3, 3, 12, 0))
+    complaint_resume(filed, user=night.supervisor, at=at(2023, 3, 5, 12, 0))
+
+    filed.refresh_from_db()
+    assert filed.deadline == due + timedelta(days=2)  # two days waited for the court
+    assert filed.suspended_at is None
