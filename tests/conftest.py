@@ -31,11 +31,7 @@ def flush_past_the_append_only_triggers():
     def teardown(self) -> None:
         if connection.vendor != "sqlite":
             return flush(self)
-        database.drop_triggers()
-        try:
-            flush(self)
-        finally:
-            database.create_triggers()
+        database.flush_with_sqlite_triggers_dropped(lambda: flush(self))
 
     TransactionTestCase._fixture_teardown = teardown
     yield
