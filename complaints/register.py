@@ -10,10 +10,10 @@ in it.
 import re
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from complaints.models import Complaint
+from complaints.models import COMPLAINT_TRANSITIONS, Complaint
 from complaints.services import complaint_overdue
 
 NAMED = {
@@ -39,6 +39,54 @@ def public_complaints(**filters: str) -> QuerySet[Complaint]:
         if value and name in lookups:
             complaints = complaints.filter(**{lookups[name]: value})
     return complaints.order_by("-registered_at", "-pk")
+
+
+def _reachable(start: str) -> list[str]:
+    """The statuses a complaint can be in from ``start`` on, in the order Status lists them."""
+    seen, todo = {start}, [start]
+    while todo:
+        for status in COMPLAINT_TRANSITIONS[todo.pop()]:
+            if status not in seen:
+                seen.add(status)
+                todo.append(status)
+    return [status for status in Complaint.Status.values if status in seen]
+
+
+# The statuses a registered complaint can have: the only ones the register counts.
+PUBLIC_STATUSES = _reachable(Complaint.Status.REGISTERED)
+
+
+def register_counts(**filters: str) -> dict:
+    """How many registered complaints each body addressed has, by status and by outcome (a
+    complaint not yet decided has none), in one aggregate query over the register's own rows
+    (``public_complaints`` with the same FILTERS). Every level, status and outcome is present,
+    with 0 where there are none, so that two answers compare key by key."""
+    rows = (
+        public_complaints(**filters)
+        .order_by()  # no ordering column in the GROUP BY
+        .values("level", "status", "outcome")
+        .annotate(n=Count("pk"))
+    )
+    statuses = list(PUBLIC_STATUSES)
+    found = list(rows)
+    statuses += [row["status"] for row in found if row["status"] not in statuses]  # defensive
+
+    def empty() -> dict:
+        return {
+            "total": 0,
+            "statuses": dict.fromkeys(statuses, 0),
+            "outcomes": dict.fromkeys(Complaint.Outcome.values, 0),
+        }
+
+    levels = {level: empty() for level in Complaint.Level.values}
+    overall = empty()
+    for row in found:
+        for counts in (levels.setdefault(row["level"], empty()), overall):
+            counts["total"] += row["n"]
+            counts["statuses"][row["status"]] += row["n"]
+            if outcome := row["outcome"]:
+                counts["outcomes"][outcome] = counts["outcomes"].get(outcome, 0) + row["n"]
+    return {**overall, "levels": levels}
 
 
 WITHHELD = "[…]"  # what stands in the public text where a private complainant named themselves

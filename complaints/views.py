@@ -2,7 +2,7 @@
 
 import io
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from common.errors import ApplicationError
 from common.numbers import parse_whole
 from common.spreadsheets import csv_writer
+from complaints.charts import counts_display
 from complaints.forms import FilingForm
 from complaints.models import OPEN, Complaint
 from complaints.notices import complaint_from_token, follow_token
-from complaints.register import COLUMNS, FILTERS, public_complaints, public_row
+from complaints.register import COLUMNS, FILTERS, public_complaints, public_row, register_counts
 from complaints.services import complaint_confirm_contact, complaint_withdraw
 from complaints.throttle import filing_throttle
 from observers.models import Note
@@ -39,8 +40,17 @@ def register(request: HttpRequest) -> HttpResponse:
             "statuses": Complaint.Status.choices,
             "outcomes": Complaint.Outcome.choices,
             "regions": Region.objects.all(),
+            "counts": counts_display(register_counts(**chosen)),
+            "filtered": any(chosen.values()),
         },
     )
+
+
+def counts_json(request: HttpRequest) -> JsonResponse:
+    """The register's counts by body addressed, status and outcome, with the page's filters."""
+    chosen = {name: request.GET.get(name, "") for name in FILTERS}
+    filters = {name: value for name, value in chosen.items() if value}
+    return JsonResponse({"filters": filters, **register_counts(**chosen)})
 
 
 def register_csv(request: HttpRequest) -> HttpResponse:
