@@ -11,14 +11,11 @@ names only a candidate, a party or an organisation and never anyone's contact.
 
 from urllib.parse import urlencode
 
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from common.public_cache import results_changed
-from complaints.models import Complaint
 from complaints.register import public_complaints, public_row
 from elections.models import Election
 from stations.models import Station
@@ -53,10 +50,3 @@ def station_panel(station: Station, election: Election) -> SafeString:
     if not items:
         return mark_safe("")
     return render_to_string("complaints/_station_panel.html", {"station": station, "items": items})
-
-
-def complaint_saved(sender, instance: Complaint, **kwargs) -> None:
-    """A registered complaint changed (its status, hearing, decision, recount): the station
-    page's cached answers are outdated, as after a publication."""
-    if instance.number:
-        transaction.on_commit(results_changed)

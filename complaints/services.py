@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from common import uploads
 from common.errors import ApplicationError, NotAllowed, StateConflict
 from common.events import log_event
+from common.public_cache import results_changed
 from complaints.access import require_handler
 from complaints.deadlines import deadline_rules
 from complaints.models import COMPLAINT_TRANSITIONS, OPEN, Attachment, Complaint, ComplaintEvent
@@ -426,6 +427,9 @@ def _move(
 
 
 def _record(complaint: Complaint, user, action: str, start: str, to: str, reason: str = "") -> None:
+    # Public pages (the register, the station's section) are cached until the results change: a
+    # registered complaint's move is such a change, once it has committed.
+    transaction.on_commit(lambda: complaint.number and results_changed())
     ComplaintEvent.objects.create(
         complaint=complaint, user=user, action=action, from_status=start, to_status=to,
         reason=reason,

@@ -27,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.regex_helper import normalize
 
 from common.public_cache import PAGE_QUERY
+from complaints.notices import follow_token
 from complaints.services import complaint_register
 from elections.models import ContestTally, Protocol, Publication, StationReport
 from elections.services.aggregation import contest_aggregate
@@ -194,6 +195,7 @@ class World:
                 "pk": night.station.pk,
                 "path": "scans/nothing.pdf",
                 "number": self.complaint.number,
+                "token": follow_token(self.complaint),
             }[name]
         )
 
