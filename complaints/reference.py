@@ -31,6 +31,7 @@ from complaints.services import (
     Filing,
     complaint_confirm_contact,
     complaint_decide,
+    complaint_enter_recount,
     complaint_file,
     complaint_register,
     complaint_return,
@@ -38,7 +39,16 @@ from complaints.services import (
     complaint_suspend,
     complaint_withdraw,
 )
-from elections.models import Assignment, Candidate, Contest, ContestStation, Election, Party
+from elections.models import (
+    Assignment,
+    Candidate,
+    Contest,
+    ContestStation,
+    Election,
+    Party,
+    Protocol,
+)  # fmt: skip
+from elections.services.protocols import EntryData, protocol_decide_correction
 from elections.services.staff import staff_assign
 from observers.models import Accreditation, Note
 from observers.reference import FAMILY, GIVEN
@@ -229,9 +239,76 @@ def reference_complaints_load(election: Election, *, seed: int = 2023) -> Regist
     with transaction.atomic():
         plans = _lawsuit_plans(election, _cec_desk(), rng)
         plans += _election_day_plans(election, rng, register.notices)
+        plans += _recount_plans(election, register.notices)
         for plan in sorted(plans, key=lambda plan: plan.at):
             plan.enter()
     return _count(election, register)
+
+
+# A recount ordered -------------------------------------------------------------------------
+
+RECOUNT_SHIFT = 5  # votes the recount moves from the first ballot line to the second
+
+
+def _recount_plans(election: Election, notices: list[str]) -> list[Plan]:
+    """One complaint the territorial commission upholds by ordering a recount of a published
+    protocol: the recount is entered as a correction citing the decision, and a second member
+    approves it, so the station's page shows the decision beside the corrected version."""
+    protocol = (
+        Protocol.objects.filter(
+            contest__election=election,
+            is_active=True,
+            status=Protocol.Status.ACCEPTED,
+            publication__isnull=False,
+            votes__votes__gte=RECOUNT_SHIFT,
+            votes__ballot_line__position=1,
+        )  # fmt: skip
+        .select_related("station__region", "station__district", "contest")
+        .order_by("pk")
+        .first()
+    )
+    if protocol is None:
+        notices.append(gettext("No published protocol yet: no recount is ordered."))
+        return []
+    station = protocol.station
+    zone = ZoneInfo(station.region.time_zone)
+    at = datetime.combine(election.date + timedelta(days=1), time(10, 0), tzinfo=zone)
+    member = _territorial_member(station)
+    second = _user(f"sim-tec2-{station.region.code}-{station.district.code}".lower()[:150])
+    if not second.assignments.exists():
+        staff_assign(user=second, role=Assignment.Role.TERRITORIAL, district=station.district)
+    filing = Filing(
+        complainant_kind=Kind.PARTY, complainant_name="Auyl People's Democratic Patriotic Party",
+        complainant_contact="+7 717 255 0190",
+        respondent=f"Precinct election commission No. {station.number}",
+        subject="The count at the station: bundles of ballots were counted once, not twice",
+        subject_on=election.date,
+        facts="The party's agent saw two bundles counted without being unfolded.",
+        claim="Order a recount of the ballots for the contest complained of.",
+    )  # fmt: skip
+
+    def enter() -> Complaint:
+        complaint = complaint_file(
+            election=election, level=Level.TERRITORIAL, filing=filing, station=station,
+            contest=protocol.contest, protocol=protocol, at=at - timedelta(hours=1),
+        )  # fmt: skip
+        complaint = complaint_confirm_contact(complaint)
+        complaint_register(complaint, user=member, at=at)
+        complaint_decide(
+            complaint, user=member, outcome="upheld", remedy=Complaint.Remedy.RECOUNT,
+            decision="Two bundles were not counted as the law requires: the ballots are recounted.",
+            at=at + timedelta(hours=6),
+        )  # fmt: skip
+        votes = {vote.ballot_line.position: vote.votes for vote in protocol.votes.all()}
+        votes[1], votes[2] = votes[1] - RECOUNT_SHIFT, votes[2] + RECOUNT_SHIFT
+        correction = complaint_enter_recount(
+            complaint, user=member, data=EntryData(numbers=protocol.numbers(), votes=votes)
+        )
+        protocol_decide_correction(correction=correction, user=second, approve=True)
+        complaint.refresh_from_db()
+        return complaint
+
+    return [Plan(at, enter)]
 
 
 def _count(election: Election, register: Register) -> Register:
@@ -508,8 +585,9 @@ def _day_plan(
 
     def enter() -> Complaint:
         complaint = complaint_file(
-            election=election, level=level, filing=filing, user=user, station=station, note=note
-        )
+            election=election, level=level, filing=filing, user=user, station=station, note=note,
+            at=at - timedelta(minutes=15),
+        )  # fmt: skip
         complaint = complaint_confirm_contact(complaint)  # a voter opened the link mailed
         heard, what = fate
         if what == "returned":

@@ -22,10 +22,10 @@ NAMED = {
 }  # fmt: skip
 FILTERS = ("level", "region", "status", "outcome")  # query parameters the register reads
 COLUMNS = [
-    "number", "registered_at", "deadline", "overdue", "level", "region", "district", "station",
-    "election", "contest", "complainant_kind", "complainant_name", "respondent", "subject",
-    "claim", "status", "hearing_at", "hearing_place", "hearing_link", "court_case", "outcome",
-    "decided_at", "decision", "decision_sha256", "appeal_of",
+    "number", "registered_at", "deadline", "overdue", "level", "court", "region", "district",
+    "station", "election", "contest", "complainant_kind", "complainant_name", "respondent",
+    "subject", "claim", "status", "hearing_at", "hearing_place", "hearing_link", "court_case",
+    "outcome", "decided_at", "decision", "decision_sha256", "appeal_of",
 ]  # fmt: skip
 
 
@@ -103,6 +103,7 @@ def public_row(complaint: Complaint, now: datetime | None = None) -> dict:
         "deadline": _iso(complaint.deadline),
         "overdue": complaint_overdue(complaint, now or timezone.now()),
         "level": complaint.level,
+        "court": complaint.court or None,
         "region": complaint.region.code if complaint.region else None,
         "district": complaint.district.name_en if complaint.district else None,
         "station": f"{station.region.code}-{station.number}" if station else None,

@@ -58,12 +58,13 @@ class Filing:
 def complaint_file(
     *, election, level: str, filing: Filing, user=None, station=None, district=None, contest=None,
     protocol=None, note=None, respondent_user=None, appeal_of: Complaint | None = None,
-    attachments=(), court: str = "", court_case: str = "",
+    attachments=(), court: str = "", court_case: str = "", at: datetime | None = None,
 ) -> Complaint:  # fmt: skip
     """File a complaint with the body at ``level``: a station's commission, a district's, the
     CEC, or (recorded by the CEC's desk) a court. A station names its district and region, a
     district its region. Filed without an account (a voter), it waits for the complainant to
-    open the link mailed to them before any commission sees it."""
+    open the link mailed to them before any commission sees it. ``at``: when a complaint
+    received on paper was received (its *immediately* window is read from then)."""
     errors: dict[str, list[str]] = {}
     if level == Level.PRECINCT and station is None:
         errors["station"] = [_("a complaint to a precinct commission names its station")]
@@ -97,6 +98,9 @@ def complaint_file(
     )  # fmt: skip
     with transaction.atomic():
         complaint.save()
+        if at is not None:  # `created` is stamped by the save; a paper filing keeps its day
+            Complaint.objects.filter(pk=complaint.pk).update(created=at)
+            complaint.created = at
         for upload in attachments:
             Attachment.objects.create(complaint=complaint, file=upload, sha256=_sha256(upload))
         _record(complaint, user, "filed", "", S.FILED)
@@ -310,7 +314,7 @@ def complaint_enter_recount(complaint: Complaint, *, user, data: EntryData) -> P
     citing the decision as its legal basis; a second supervisor approves it as any correction
     (elections.services.protocols), and the station's page shows the decision beside it."""
     _handling(complaint, user)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    given, complaint = complaint, Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.status not in (S.DECIDED, S.APPEALED) or complaint.remedy != "recount":
         raise StateConflict("remedy: " + _("no recount was ordered by this decision"))
     if complaint.correction_id is not None:
@@ -320,7 +324,7 @@ def complaint_enter_recount(complaint: Complaint, *, user, data: EntryData) -> P
         reason=_("Recount ordered by complaint %(number)s") % {"number": complaint.number},
         legal_basis=decision_reference(complaint),
     )  # fmt: skip
-    complaint.correction = correction
+    complaint.correction = given.correction = correction
     complaint.save(update_fields=["correction"])
     _record(complaint, user, "recount entered", complaint.status, complaint.status,
             f"protocol {correction.pk} v{correction.version}")  # fmt: skip

@@ -16,7 +16,7 @@ from complaints.forms import FilingForm
 from complaints.models import OPEN, Complaint
 from complaints.notices import complaint_from_token, follow_token
 from complaints.register import COLUMNS, FILTERS, public_complaints, public_row, register_counts
-from complaints.services import complaint_confirm_contact, complaint_withdraw
+from complaints.services import body_zone, complaint_confirm_contact, complaint_withdraw
 from complaints.throttle import filing_throttle
 from observers.models import Note
 from observers.selectors import accreditation_of
@@ -28,8 +28,11 @@ REGISTER_PAGE = 500  # rows on the page; the CSV and the API have them all
 def register(request: HttpRequest) -> HttpResponse:
     chosen = {name: request.GET.get(name, "") for name in FILTERS}
     now = timezone.now()
-    # Each complaint with its register row: what the row withholds, the page does not show.
-    complaints = [(c, public_row(c, now)) for c in public_complaints(**chosen)[:REGISTER_PAGE]]
+    # Each complaint with its register row (what the row withholds, the page does not show) and
+    # the deciding body's zone, in which its times are shown.
+    complaints = [
+        (c, public_row(c, now), body_zone(c)) for c in public_complaints(**chosen)[:REGISTER_PAGE]
+    ]
     return render(
         request,
         "complaints/register.html",

@@ -12,7 +12,9 @@ from complaints.services import (
     complaint_register,
     complaint_schedule_hearing,
 )
+from elections.services.staff import staff_assign
 from tests.complaints.test_workflow import at, file_confirmed, filing
+from tests.factories import RegionFactory, StationFactory
 
 pytestmark = pytest.mark.django_db
 PRIVATE = ["Aruzhan Voterova", "aruzhan@example.org", "+7 701 555 0101", "saule@example.org"]
@@ -87,3 +89,18 @@ def test_an_overdue_complaint_says_so(register, night):
         ]
         is False
     )
+
+
+def test_the_register_shows_each_complaints_times_in_its_bodys_zone(night, django_user_model):
+    west = StationFactory(region=RegionFactory(code="MAN", time_zone="Asia/Aqtau"), number=5)
+    member = django_user_model.objects.create_user("pec-west")
+    staff_assign(user=member, role="precinct", station=west)
+    complaint = file_confirmed(
+        election=night.election, level="precinct", station=west, filing=filing()
+    )
+    complaint_register(complaint, user=member, at=at(2023, 3, 1, 10, 0))
+
+    html = Client().get("/complaints/").content.decode()
+
+    row = html[html.index(complaint.number) :]
+    assert "midnight +05" in row[: row.index("</tr>")]  # its own midnight, not Almaty's 1 a.m.

@@ -74,7 +74,9 @@ def test_a_recount_ordered_after_certification_becomes_a_linked_correction(certi
 
 def test_the_recount_is_entered_once_and_only_when_ordered(certified):
     complaint = upheld(certified)
-    complaint_enter_recount(complaint, user=certified.supervisor, data=good_numbers(vote_1=390, vote_2=160))
+    complaint_enter_recount(
+        complaint, user=certified.supervisor, data=good_numbers(vote_1=390, vote_2=160)
+    )
     with pytest.raises(StateConflict):
         complaint_enter_recount(complaint, user=certified.supervisor, data=good_numbers())
 
