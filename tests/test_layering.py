@@ -1,6 +1,7 @@
 """The floor plan holds: imports run one way, and no module imports itself round a circle.
 
-`common` imports no app; `stations` ← `elections` ← `observers` ← `complaints`; `config` wires
+`common` imports no app; `stations` ← `elections` ← `observers` ← `complaints` ← `integrity`;
+`config` wires
 and may import anything, and nothing but Django (settings, URLs, WSGI, Celery) imports `config`;
 `elections.public` imports no service, task or protocol model. Imports
 inside functions count too: a deferred import is still a dependency. Migrations and tests are
@@ -18,7 +19,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "elections": {"common", "stations"},
     "observers": {"common", "stations", "elections"},
     "complaints": {"common", "stations", "elections", "observers"},
-    "config": {"common", "stations", "elections", "observers", "complaints"},
+    "integrity": {"common", "stations", "elections", "observers", "complaints"},
+    "config": {"common", "stations", "elections", "observers", "complaints", "integrity"},
 }
 # Inside a package, what a part must not import: the public site reads published records,
 # tallies and the structure, never protocols or the services that change them.
