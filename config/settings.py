@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "elections",
     "observers",
     "complaints",
+    "integrity",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
