@@ -53,3 +53,21 @@ def require_handler(user, complaint: Complaint) -> None:
             + _("complaint %(complaint)s is not addressed to your commission")
             % {"complaint": complaint}
         )
+
+
+def body_members(complaint: Complaint) -> QuerySet:
+    """The accounts of the members of the body a complaint is addressed to (whom a complaint
+    may be against, as its registering member says)."""
+    from django.contrib.auth import get_user_model
+
+    assignments = Assignment.objects.none()
+    if complaint.level == Level.PRECINCT:
+        assignments = Assignment.objects.filter(role=Role.PRECINCT, station=complaint.station_id)
+    elif complaint.level == Level.TERRITORIAL:
+        assignments = Assignment.objects.filter(role=Role.TERRITORIAL).filter(
+            Q(district=complaint.district_id)
+            | Q(region=complaint.region_id, district__isnull=True, station__isnull=True)
+        )
+    elif complaint.level == Level.CEC:
+        assignments = Assignment.objects.filter(role=Role.CEC)
+    return get_user_model().objects.filter(pk__in=assignments.values("user")).order_by("username")

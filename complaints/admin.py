@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from common.admin import WorkflowAdmin
 from common.errors import ApplicationError
 from complaints import services
-from complaints.access import complaints_handled_by
-from complaints.forms import DecideForm, HearingForm, ReturnForm, SuspendForm
+from complaints.access import body_members, complaints_handled_by
+from complaints.forms import DecideForm, HearingForm, RegisterForm, ReturnForm, SuspendForm
 from complaints.models import Complaint
 from elections.forms import ProtocolNumbersForm
 from elections.models import Assignment
@@ -118,7 +118,7 @@ class ComplaintAdmin(WorkflowAdmin):
         status = complaint.status
         forms: dict = {}
         if status == S.FILED:
-            forms["register"] = None
+            forms["register"] = bound("register", RegisterForm, members=body_members(complaint))
             forms["return"] = bound("return", ReturnForm)
         if status in (S.REGISTERED, S.UNDER_REVIEW):
             forms["hearing"] = bound("hearing", HearingForm)
@@ -142,7 +142,9 @@ class ComplaintAdmin(WorkflowAdmin):
         user, data = request.user, form.cleaned_data if form is not None else {}
         try:
             if action == "register":
-                services.complaint_register(complaint, user=user)
+                services.complaint_register(
+                    complaint, user=user, respondent_user=data["respondent_user"]
+                )
                 return _("Registered as %(number)s.") % {"number": complaint.number}
             if action == "return":
                 services.complaint_return(

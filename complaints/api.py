@@ -66,6 +66,24 @@ FILED = inline_serializer(
 )
 
 
+def _as_form_data(data):
+    """A JSON body as the form reads a posted one: each value text (a whole number may be
+    given as a number); an object, a list, a fraction or true/false is refused by name."""
+    if not isinstance(data, dict):
+        return data  # a form's QueryDict: already text
+    wrong = [
+        name
+        for name, value in data.items()
+        if not (value is None or isinstance(value, str) or type(value) is int)
+    ]
+    if wrong:
+        raise ApplicationError(
+            _("the complaint was not filed: %(fields)s") % {"fields": ", ".join(wrong)},
+            errors={name: [_("give text or a whole number")] for name in wrong},
+        )
+    return {name: "" if value is None else str(value) for name, value in data.items()}
+
+
 @extend_schema(parameters=[OpenApiParameter(name, str, required=False) for name in FILTERS])
 class ComplaintRegisterViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Registered complaints, most recent first; filter by level, region (code), status,
@@ -94,7 +112,7 @@ class ComplaintRegisterViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
         a member) and ``follow`` is their page; without one the link to follow it, which
         confirms the address, goes to the e-mail address given, and ``follow`` is null."""
         files = request.FILES if hasattr(request, "FILES") else MultiValueDict()
-        form = FilingForm(request.data, files, user=request.user)
+        form = FilingForm(_as_form_data(request.data), files, user=request.user)
         complaint = form.file() if form.is_valid() else None
         if complaint is None:
             raise ApplicationError(

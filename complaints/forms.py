@@ -9,12 +9,16 @@ a note the observer filed, and the protocol version (by number) the complaint is
 named too.
 """
 
+from datetime import timedelta
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import ApplicationError
 from common.numbers import WholeNumberField
+from common.text import FREE_TEXT_LIMIT
 from complaints.models import Complaint
 from complaints.services import Filing, complaint_file
 from elections.forms import ServiceErrorsForm
@@ -75,15 +79,20 @@ class FilingForm(ServiceErrorsForm):
         help_text=_("The commission, member or official whose decision, action or inaction it is."),
     )  # fmt: skip
     subject = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label=_("Decision, action or inaction")
-    )
+        widget=forms.Textarea(attrs={"rows": 2}), label=_("Decision, action or inaction"),
+        max_length=FREE_TEXT_LIMIT,
+    )  # fmt: skip
     subject_on = forms.DateField(
         label=_("When it happened"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    facts = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label=_("Facts and evidence"))
+    facts = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), label=_("Facts and evidence"),
+        max_length=FREE_TEXT_LIMIT,
+    )  # fmt: skip
     claim = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label=_("What you ask the commission to decide")
-    )
+        widget=forms.Textarea(attrs={"rows": 2}), label=_("What you ask the commission to decide"),
+        max_length=FREE_TEXT_LIMIT,
+    )  # fmt: skip
     attachments = MultipleFileField(required=False, label=_("Documents (PDF, PNG or JPEG)"))
 
     def __init__(self, *args, user=None, election: Election | None = None, **kwargs):
@@ -113,6 +122,18 @@ class FilingForm(ServiceErrorsForm):
         if Assignment.objects.filter(user=user).exists():
             return [Kind.MEMBER]
         return WITHOUT_ACCOUNT
+
+    def clean_subject_on(self):
+        """A day of this election's campaign (from a year before the vote) up to today."""
+        day = self.cleaned_data["subject_on"]
+        election = self.election
+        if election is not None and not (
+            election.date - timedelta(days=365) <= day <= timezone.localdate() + timedelta(days=1)
+        ):
+            raise ValidationError(
+                _("Give the day it happened: in the campaign, not later than today.")
+            )
+        return day
 
     def clean(self) -> dict:
         data = super().clean()
@@ -206,6 +227,18 @@ class FilingForm(ServiceErrorsForm):
 
 LOCAL = {"type": "datetime-local"}
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+class RegisterForm(ServiceErrorsForm):
+    respondent_user = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Member complained of"),
+        help_text=_("If the complaint is against a member of this commission: they take no "
+                    "part in it from now on."),
+    )  # fmt: skip
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["respondent_user"].queryset = members
 
 
 class ReturnForm(ServiceErrorsForm):

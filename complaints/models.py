@@ -1,5 +1,7 @@
 """A complaint's record and its history: what was filed, by whom, to which body, and its fate."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,6 +12,10 @@ from common.uploads import RandomName
 from elections.models import Contest, Election, Protocol
 from observers.models import Note
 from stations.models import District, Region, Station
+
+
+def new_follow_key() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class Complaint(Timestamped):
@@ -98,6 +104,9 @@ class Complaint(Timestamped):
     # A voter without an account proves their address by opening the link mailed to it; until
     # then no commission sees the filing. (A filing with an account is verified by its login.)
     contact_verified_at = models.DateTimeField(_("contact verified"), null=True, blank=True)
+    # The secret part of the complainant's link (/complaints/follow/<pk>-<key>/), mailed to
+    # them: random per complaint, so that no key the site holds can forge another's link.
+    follow_key = models.CharField(_("follow key"), max_length=40, default=new_follow_key)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", verbose_name=_("filed by"),

@@ -8,6 +8,7 @@ in it.
 """
 
 import re
+import unicodedata
 from datetime import datetime
 
 from django.db.models import Count, QuerySet
@@ -129,17 +130,76 @@ def public_row(complaint: Complaint, now: datetime | None = None) -> dict:
     }
 
 
+# Letters that look alike in Latin and Cyrillic (and Kazakh Cyrillic): a name is found in
+# either script, whichever the complainant typed.
+LOOK_ALIKE = [
+    "aа",
+    "bвь",
+    "cс",
+    "eеё",
+    "hнһ",
+    "iіı1l",
+    "kк",
+    "mм",
+    "oо0ө",
+    "pр",
+    "tт",
+    "xх",
+    "yуүұ",
+]
+INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# Any e-mail address or telephone number, however written: a private complainant's contact
+# is cut whether or not it is the one they gave.
+EMAIL = re.compile(
+    r"[\w.+-]+\s*(?:@|%40|\(at\)|\[at\]|\s+at\s+)\s*[\w-]+(?:\s*(?:\.|\(dot\)|\s+dot\s+)\s*[\w-]+)+",
+    re.IGNORECASE,
+)
+PHONE = re.compile(r"\+?\d(?:[\s().-]*\d){9,}")  # ten digits or more: not a date, a count
+
+
 def _withholding(complaint: Complaint):
-    """A function that cuts a private complainant's name and contact out of a text."""
+    """A function that cuts a private complainant's name and any contact out of a text: each
+    part of the name (two letters or more) as a word, in any case, spacing or look-alike
+    script, and every e-mail address and telephone number."""
     if complaint.complainant_kind in NAMED:
         return lambda value: value
-    private = [
-        part.strip()
-        for part in [complaint.complainant_name, *complaint.complainant_contact.split(",")]
-        if len(part.strip()) >= 3
-    ]
-    pattern = re.compile("|".join(re.escape(part) for part in private), re.IGNORECASE)
-    return (lambda value: pattern.sub(WITHHELD, value)) if private else (lambda value: value)
+    parts = {
+        part
+        for part in re.split(r"[\s.,;-]+", _plain(complaint.complainant_name))
+        if len(part) >= 2
+    }
+    name = (
+        re.compile(
+            r"(?<!\w)(?:"
+            + "|".join(_loose(part) for part in sorted(parts, key=len, reverse=True))
+            + r")(?!\w)",
+            re.IGNORECASE,
+        )
+        if parts
+        else None
+    )
+
+    def withhold(value: str) -> str:
+        text = PHONE.sub(WITHHELD, EMAIL.sub(WITHHELD, _plain(value)))
+        return name.sub(WITHHELD, text) if name else text
+
+    return withhold
+
+
+def _plain(value: str) -> str:
+    """The text as it reads: compatibility forms folded (a full-width @ is @), invisible
+    characters dropped, every run of spaces one space."""
+    folded = INVISIBLE.sub("", unicodedata.normalize("NFKC", value))
+    return re.sub(r"\s+", " ", folded).strip()
+
+
+def _loose(part: str) -> str:
+    """A pattern for one word of a name that matches it in any look-alike letters."""
+    pattern = ""
+    for character in part.lower():
+        group = next((g for g in LOOK_ALIKE if character in g), None)
+        pattern += f"[{re.escape(group)}]" if group else re.escape(character)
+    return pattern
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -72,6 +72,11 @@ def complaint_file(
         errors["district"] = [_("a complaint to a territorial commission names its district")]
     if level == Level.COURT and not (court and court_case.strip()):
         errors["court_case"] = [_("a court case is recorded with its court and case number")]
+    if station is not None and district is not None and station.district_id != district.pk:
+        errors["district"] = [
+            _("station %(station)s is in %(district)s")
+            % {"station": station.number, "district": station.district}
+        ]
     if protocol is not None and (protocol.station_id != getattr(station, "pk", None)):
         errors["protocol"] = [_("the protocol named is not the station's")]
     attachments = list(attachments)
@@ -139,10 +144,18 @@ def body_zone(complaint: Complaint) -> ZoneInfo:
 
 
 @transaction.atomic
-def complaint_register(complaint: Complaint, *, user, at: datetime | None = None) -> Complaint:
-    """Register a complaint: its number, and the deadline by which it must be decided."""
+def complaint_register(
+    complaint: Complaint, *, user, at: datetime | None = None, respondent_user=None
+) -> Complaint:
+    """Register a complaint: its number, and the deadline by which it must be decided. The
+    registering member names the member complained of, if the complaint is against one: from
+    then on that member takes no part in it."""
     at = at or timezone.now()
     _handling(complaint, user)
+    if respondent_user is not None:
+        if respondent_user.pk == user.pk:
+            raise NotAllowed(_("a member may not decide a complaint against themselves"))
+        complaint.respondent_user = respondent_user
     if complaint.contact_verified_at is None:
         raise StateConflict(
             "contact: " + _("the complainant has not yet confirmed their e-mail address")
@@ -376,9 +389,14 @@ def complaint_overdue(complaint: Complaint, now: datetime | None = None) -> bool
 
 
 def _handling(complaint: Complaint, user) -> None:
-    """Only the body addressed acts on a complaint, and not the member complained about."""
+    """Only the body addressed acts on a complaint; neither the member complained about nor
+    a member who filed it."""
     require_handler(user, complaint)
     _not_the_respondent(complaint, user)
+    # A lawsuit is decided by the court: the CEC's desk that recorded it only records its fate.
+    own = complaint.filed_by_id is not None and complaint.filed_by_id == getattr(user, "pk", None)
+    if own and complaint.level != Level.COURT:
+        raise NotAllowed(_("you filed this complaint: another member of the commission acts on it"))
 
 
 def _not_the_respondent(complaint: Complaint, user) -> None:

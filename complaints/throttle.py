@@ -1,5 +1,5 @@
-"""How often one client may file: a complaint is mail sent to an address its filer typed, so
-filings without an account are counted per client (the same rate on the page and the API)."""
+"""How often one may file: each filing mails an address its filer typed, so filings are counted
+per account, and without one per client (the same rate on the page and the API)."""
 
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
@@ -8,7 +8,7 @@ from common.clients import client_identity
 
 
 class FilingThrottle(SimpleRateThrottle):
-    """``COMPLAINTS_FILING_RATE`` filings per client; account holders are not counted."""
+    """``COMPLAINTS_FILING_RATE`` filings per account, or per client without one."""
 
     scope = "complaint_filing"
 
@@ -16,9 +16,9 @@ class FilingThrottle(SimpleRateThrottle):
         return settings.COMPLAINTS_FILING_RATE
 
     def get_cache_key(self, request, view) -> str | None:
-        if request.user.is_authenticated:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": client_identity(request)}
+        user = request.user
+        ident = f"user-{user.pk}" if user.is_authenticated else client_identity(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 def filing_throttle(request) -> bool:

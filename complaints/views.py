@@ -2,8 +2,8 @@
 
 import io
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -102,8 +102,9 @@ def filed(request: HttpRequest, pk: int) -> HttpResponse:
 def follow(request: HttpRequest, token: str) -> HttpResponse:
     """The complainant's page, reached by the link mailed to them: opening it confirms a
     voter's address; it shows the complaint's history, and its complainant may withdraw it."""
-    pk = complaint_from_token(token)
-    complaint = get_object_or_404(Complaint.objects.select_related("election"), pk=pk or 0)
+    complaint = complaint_from_token(token)
+    if complaint is None:
+        raise Http404(_("No such complaint."))
     complaint_confirm_contact(complaint)
     error = None
     if request.method == "POST" and "withdraw" in request.POST:

@@ -243,3 +243,88 @@ def test_the_admin_has_no_generic_page_that_writes_a_complaint(night):
         assert client.post(url, {"status": "decided"}).status_code == 404
     complaint.refresh_from_db()
     assert complaint.status == S.FILED
+
+
+# --- what the red team found ------------------------------------------------------------------
+
+
+def test_a_follow_link_is_the_complaints_own_random_key_not_a_signature(night):
+    Client().post(reverse("complaints:file"), contents(night))
+    complaint = Complaint.objects.get()
+    for forged in (f"{complaint.pk}-", f"{complaint.pk}-{'A' * 32}", "abc", "1-{}", "99999-x"):
+        assert Client().get(f"/complaints/follow/{forged}/").status_code == 404
+    complaint.refresh_from_db()
+    assert complaint.contact_verified_at is None
+
+
+def test_whoever_filed_a_complaint_takes_no_part_in_deciding_it(night):
+    api_for(night.clerk).post(
+        "/api/v1/complaints/", contents(night, complainant_kind="member"), format="json"
+    )
+    complaint = Complaint.objects.get()
+
+    assert move(night.clerk, complaint, "register").status_code == 200  # refused, shown
+    complaint.refresh_from_db()
+    assert complaint.status == S.FILED
+    assert move(night.clerk2, complaint, "register").status_code == 302
+
+
+def test_the_registering_member_names_the_member_complained_of_who_then_takes_no_part(night):
+    complaint = filed_by_voter(night)
+    move(night.clerk2, complaint, "register", respondent_user=night.clerk.pk)
+    complaint.refresh_from_db()
+    assert complaint.respondent_user == night.clerk
+
+    response = move(night.clerk, complaint, "decide", outcome="dismissed", decision="Not me.")
+    assert response.status_code == 200
+    complaint.refresh_from_db()
+    assert complaint.status == S.REGISTERED
+
+
+def test_a_station_names_its_own_district(night):
+    other = night.other_station.district
+    answer = Client().post(
+        "/api/v1/complaints/", contents(night, level="territorial", district=str(other.pk)),
+        content_type="application/json",
+    )  # fmt: skip
+    assert answer.status_code == 400 and set(answer.json()["errors"]) == {"district"}
+    assert not Complaint.objects.exists()
+
+
+def test_account_holders_are_limited_too(night, settings):
+    settings.COMPLAINTS_FILING_RATE = "2/hour"
+    client = api_for(night.clerk)
+    codes = [
+        client.post(
+            "/api/v1/complaints/", contents(night, complainant_kind="member"), format="json"
+        ).status_code
+        for _ in range(3)
+    ]
+    assert codes == [201, 201, 429]
+
+
+@pytest.mark.parametrize("value", [{"a": 1}, [1], 1.5, True])
+def test_a_json_value_of_the_wrong_type_is_refused_by_name(night, value):
+    answer = Client().post(
+        "/api/v1/complaints/", contents(night, subject_on=value), content_type="application/json"
+    )
+    assert answer.status_code == 400 and answer.json()["errors"] == {
+        "subject_on": ["give text or a whole number"]
+    }
+
+
+def test_a_number_for_a_date_is_no_date(night):
+    answer = Client().post(
+        "/api/v1/complaints/", contents(night, subject_on=20230319),
+        content_type="application/json",
+    )  # fmt: skip
+    assert answer.status_code == 400 and set(answer.json()["errors"]) == {"subject_on"}
+
+
+def test_free_text_and_the_day_have_their_bounds(night):
+    answer = Client().post(
+        "/api/v1/complaints/",
+        contents(night, facts="x" * 4001, subject_on="9999-12-31"),
+        content_type="application/json",
+    )
+    assert answer.status_code == 400 and set(answer.json()["errors"]) == {"facts", "subject_on"}

@@ -104,3 +104,33 @@ def test_the_register_shows_each_complaints_times_in_its_bodys_zone(night, djang
 
     row = html[html.index(complaint.number) :]
     assert "midnight +05" in row[: row.index("</tr>")]  # its own midnight, not Almaty's 1 a.m.
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "AIGERIM  NURLANOVNA ZHAKSYLYKOVA (aigerim.zh＠example.org)",
+        "Zhaksylykova Aigerim",
+        "Aigerim\nZhaksylykova",
+        "Аigerim Zhaksylykova",  # a Cyrillic А
+        "Nurlanovna\u00a0Zhaks\u200bylykova",
+        "write to aigerim.zh at example.org or aigerim.zh%40example.org",
+        "call +7 701 555 1234",
+    ],
+)
+def test_a_private_complainants_name_and_contact_are_cut_however_written(night, written):
+    complaint = file_confirmed(
+        election=night.election, level="precinct", station=night.station,
+        filing=filing(complainant_kind="voter", complainant_name="Aigerim Nurlanovna Zhaksylykova",
+                      complainant_contact="aigerim.zh@example.org", subject=written,
+                      claim=f"On 19.03.2023 at station 101: {written}"),
+    )  # fmt: skip
+    complaint_register(complaint, user=night.clerk)
+
+    row = Client().get(f"/api/v1/complaints/{complaint.number}/").json()
+
+    for text in (row["subject"], row["claim"]):
+        lowered = text.lower()
+        assert not any(part in lowered for part in ("aigerim", "zhaks", "nurlan", "701", "@"))
+        assert "[…]" in text
+    assert row["claim"].startswith("On 19.03.2023 at station 101: ")  # dates and counts stay
