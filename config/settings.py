@@ -191,6 +191,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="complaints@saylau.ex
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Filings without an account, per client (each sends a mail to an address its filer typed).
 COMPLAINTS_FILING_RATE = env.str("COMPLAINTS_FILING_RATE", default="10/hour")
+# A station with an observer's copy but no published record this long after its close is a
+# discrepancy (integrity/rules.py, unpublished_after_close).
+INTEGRITY_UNPUBLISHED_HOURS = env.float("INTEGRITY_UNPUBLISHED_HOURS", default=12.0)
 # A station report stated more than this before the server receives it needs a reason.
 REPORT_LATE_MINUTES = env.int("REPORT_LATE_MINUTES", default=60)
 
@@ -231,6 +234,8 @@ CELERY_BEAT_SCHEDULE = {
     # Re-queue what a lost task left undone (accepted protocols not yet published, contests whose
     # protocols changed after their last tally), so an outage delays results but loses nothing.
     "sweep": {"task": "elections.sweep", "schedule": 30.0},
+    # Observers' copies checked against records published since the last run.
+    "integrity-sweep": {"task": "integrity.sweep", "schedule": 60.0},
     # Observers' badges stop being valid once the results are final.
     "expire-accreditations": {"task": "observers.expire_accreditations", "schedule": 3600.0},
 }

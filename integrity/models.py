@@ -3,6 +3,7 @@ and organisations' parallel counts."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.models import Timestamped
@@ -157,10 +158,15 @@ class Discrepancy(models.Model):
         ordering = ["station", "contest", "rule", "pk"]
         verbose_name = _("discrepancy")
         verbose_name_plural = _("discrepancies")
+        # One row per finding: a rule's on one copy, or on the station itself (no copy).
         constraints = [
             models.UniqueConstraint(
-                fields=["station", "contest", "rule", "copy"], name="one_discrepancy_per_finding",
-                nulls_distinct=False,
+                fields=["station", "contest", "rule", "copy"], name="one_discrepancy_per_copy",
+                condition=Q(copy__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["station", "contest", "rule"], name="one_discrepancy_per_station",
+                condition=Q(copy__isnull=True),
             ),
         ]  # fmt: skip
 

@@ -137,8 +137,32 @@ def protocol_submit_entry(
 def _check_entry(
     data: EntryData, lines: list[BallotLine], station: Station, election: Election
 ) -> None:
+    errors = entry_shape_errors(data, lines)
+    if data.scan is not None:
+        _check_scan(data.scan, errors)
+    if not errors:
+        for finding in checks.control_errors(data.numbers, data.vote_list):
+            errors.setdefault(finding.field, []).append(finding.message)
+    if not errors:
+        signals = _warnings(data.numbers, station, election)
+        if signals and not says_something(data.explanation):
+            errors["explanation"] = [
+                _("explain before submitting: %(warning)s") % {"warning": finding.message}
+                for finding in signals
+            ]
+    if errors:
+        first = next(iter(errors.items()))
+        raise ProtocolInvalid(f"{first[0]}: {first[1][0]}", errors=errors)
+
+
+def entry_shape_errors(data: EntryData, lines: list[BallotLine]) -> dict[str, list[str]]:
+    """What makes typed figures no protocol at all, by field: a line missing or not a count, a
+    ballot line missing or unknown. Fills ``data.vote_list`` (ballot order). The control
+    relations are another matter: an entry must keep them, an observer's copy is taken as the
+    paper says (integrity compares it)."""
     errors: dict[str, list[str]] = {}
-    for finding in checks.missing_fields(data.numbers):
+    every_line = {name: data.numbers.get(name) for name in PROTOCOL_LINES}
+    for finding in checks.missing_fields(every_line):
         errors.setdefault(finding.field, []).append(finding.message)
     for name, value in data.numbers.items():
         if value is not None and not _countable(value):
@@ -165,21 +189,7 @@ def _check_entry(
             )
         else:
             data.vote_list.append(value)
-    if data.scan is not None:
-        _check_scan(data.scan, errors)
-    if not errors:
-        for finding in checks.control_errors(data.numbers, data.vote_list):
-            errors.setdefault(finding.field, []).append(finding.message)
-    if not errors:
-        signals = _warnings(data.numbers, station, election)
-        if signals and not says_something(data.explanation):
-            errors["explanation"] = [
-                _("explain before submitting: %(warning)s") % {"warning": finding.message}
-                for finding in signals
-            ]
-    if errors:
-        first = next(iter(errors.items()))
-        raise ProtocolInvalid(f"{first[0]}: {first[1][0]}", errors=errors)
+    return errors
 
 
 def _countable(value) -> bool:
