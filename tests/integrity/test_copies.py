@@ -83,7 +83,8 @@ def test_a_copy_is_taken_as_the_paper_says_even_if_it_breaks_the_control_relatio
     broken = good_numbers(l7_valid=600)
     copy = submit(night, mission, data=broken)
     copy = copy_transcribe(copy=copy, user=mission.desk, data=broken)
-    assert copy.status == "transcribed" and copy.control_errors == ["found_balance", "valid_balance"]
+    assert copy.status == "transcribed"
+    assert copy.control_errors == ["found_balance", "valid_balance"]
 
 
 def test_what_is_refused_is_named_and_nothing_is_saved(night, mission, django_user_model):
