@@ -24,6 +24,7 @@ from complaints.services import Filing, complaint_file
 from elections.forms import ServiceErrorsForm
 from elections.models import Assignment, Contest, Election, Protocol
 from elections.selectors import election_under_way
+from observers.forms import MultipleFileField
 from observers.models import Accreditation, Note
 from observers.selectors import accreditation_of
 from stations.models import District, Region, Station
@@ -33,22 +34,6 @@ WITHOUT_ACCOUNT = [Kind.VOTER, Kind.CANDIDATE, Kind.PARTY]
 # Where a refusal by complaints.services goes on the form: the field the filer typed it in.
 SERVICE_FIELDS = {"station": "station_number", "protocol": "protocol_version"}
 FILED_TO = [Level.PRECINCT, Level.TERRITORIAL, Level.CEC]  # courts are recorded by the CEC
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field (Django's documented recipe); each is checked by the service."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        return [super(MultipleFileField, self).clean(file, initial) for file in files]
 
 
 class FilingForm(ServiceErrorsForm):

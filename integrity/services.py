@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from common import uploads
 from common.errors import ApplicationError, NotAllowed, OutOfScope
 from common.events import log_event
+from common.public_cache import results_changed
+from common.text import says_something
 from elections.models import Contest, Election, Publication
 from elections.models.protocols import PROTOCOL_LINES
 from elections.services.protocols import EntryData, entry_differences, entry_shape_errors
@@ -153,6 +155,8 @@ def _check_after_commit(copy: ProtocolCopy) -> None:
 
     station, contest = copy.station_id, copy.contest_id
     transaction.on_commit(lambda: check_station.delay(station, contest))
+    # The station's public page says how its copies compare: cached answers are outdated.
+    transaction.on_commit(results_changed)
 
 
 # --- the rules, run ---------------------------------------------------------------------------
@@ -244,3 +248,43 @@ def stations_to_check(after_sequence: int) -> set[tuple[int, int]]:
 
 def election_of(contest_id: int) -> Election:
     return Contest.objects.select_related("election").get(pk=contest_id).election
+
+
+@transaction.atomic
+def copy_publish(*, copy: ProtocolCopy, user) -> ProtocolCopy:
+    """The organisation makes a copy's images public (its coordinators decide, as for notes)."""
+    if not copy.organisation.coordinators.filter(pk=user.pk).exists():
+        raise NotAllowed(_("only the organisation's coordinators publish its copies"))
+    ProtocolCopy.objects.filter(pk=copy.pk).update(published=True)
+    copy.published = True
+    transaction.on_commit(results_changed)
+    log_event("copy.published", copy=copy.pk, user=user.username)
+    return copy
+
+
+# --- the commission's answer ------------------------------------------------------------------
+
+
+@transaction.atomic
+def discrepancy_explain(
+    *, discrepancy: Discrepancy, user, explanation: str = "", complaint=None
+) -> Discrepancy:
+    """The commission of the station's area explains a discrepancy, or records the complaint
+    filed about it; the rules still run, and resolve it when it no longer holds."""
+    from elections import access
+
+    station = discrepancy.station
+    access.require_scope(user, station, access.REVIEW, _("answer for"))
+    if complaint is None and not says_something(explanation):
+        raise ApplicationError("explanation: " + _("say what explains it, or name the complaint"))
+    if complaint is not None and complaint.station_id not in (None, station.pk):
+        raise ApplicationError("complaint: " + _("the complaint is about another station"))
+    row = Discrepancy.objects.select_for_update().get(pk=discrepancy.pk)
+    if row.status == Discrepancy.Status.RESOLVED:
+        raise ApplicationError("status: " + _("the discrepancy no longer holds"))
+    row.explanation = explanation.strip()
+    row.complaint = complaint
+    row.status = Discrepancy.Status.COMPLAINT if complaint else Discrepancy.Status.EXPLAINED
+    row.save()
+    log_event("discrepancy.answered", discrepancy=row.pk, status=row.status, user=user.username)
+    return row
