@@ -32,6 +32,7 @@ demo: install
 	$(call timed,simulate_election_night --reporting $(DEMO_REPORTING))
 	$(call timed,load_observers --visits --demo-logins)
 	$(call timed,load_complaints kz2023)
+	$(call timed,load_copies kz2023)
 	$(call timed,verify_results)
 	@echo ""
 	@echo "Ready in $$(( $$(date +%s) - $(STARTED) )) s. The night is $(DEMO_REPORTING) % counted; to count the"
