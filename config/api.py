@@ -7,6 +7,7 @@ from elections.api.protocols import ProtocolViewSet
 from elections.api.reports import ReportViewSet
 from elections.api.structure import ContestViewSet, StationWithBallotsViewSet
 from elections.public.api import AreaResultViewSet, ChainViewSet, StationResultViewSet
+from integrity.api import DiscrepancyViewSet, ParallelCountViewSet
 from observers.api import AccreditationViewSet, NoteViewSet, VisitViewSet
 from stations.api import RegionViewSet
 
@@ -23,5 +24,7 @@ router.register("observers/me", AccreditationViewSet, basename="observer-me")
 router.register("observers/visits", VisitViewSet, basename="observer-visit")
 router.register("observers/notes", NoteViewSet, basename="observer-note")
 router.register("complaints", ComplaintRegisterViewSet, basename="complaint")
+router.register("discrepancies", DiscrepancyViewSet, basename="discrepancy")
+router.register("parallel-counts", ParallelCountViewSet, basename="parallel-count")
 
 urlpatterns = router.urls

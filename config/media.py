@@ -8,6 +8,9 @@
 - `observers/notes/…`: a note's photo, public once the note is; its observer and their
   coordinators see it before;
 - observers' photos and organisations' charter extracts: the staff who keep those registers;
+- `integrity/copies/…`: an observer's copy of a protocol, public once its organisation publishes
+  the copy; before that its submitter, the organisation's coordinators and accredited observers,
+  and CEC staff;
 - `complaints/…`: a complaint's documents, never public: the commission it is addressed to
   (past the second factor) and the account that filed it.
 
@@ -79,7 +82,34 @@ def _may_read(user, path: str) -> tuple[bool, bool]:
         return _staff_may(user, "observers.view_organisation") and keeps, False
     if folder == "complaints":
         return _complaint_reader(user, path), False
+    if path.startswith("integrity/copies/"):
+        return _copy_reader(user, path)
     return False, False
+
+
+def _copy_reader(user, path: str) -> tuple[bool, bool]:
+    """An observer's copy: public once its organisation published it; before, its own people
+    (the submitter, the organisation's coordinators and accredited observers) and CEC staff."""
+    from integrity.models import CopyImage
+    from observers.models import Accreditation
+
+    image = CopyImage.objects.filter(image=path).select_related("copy").first()
+    if image is None:
+        return False, False
+    copy = image.copy
+    if copy.published:
+        return True, True
+    if not user.is_authenticated:
+        return False, False
+    own = (
+        copy.submitted_by_id == user.pk
+        or copy.organisation.coordinators.filter(pk=user.pk).exists()
+        or Accreditation.objects.filter(
+            user=user, organisation_id=copy.organisation_id, election_id=copy.election_id,
+            status=Accreditation.Status.APPROVED,
+        ).exists()
+    )  # fmt: skip
+    return own or _staff_may(user, "integrity.view_protocolcopy"), False
 
 
 def _complaint_reader(user, path: str) -> bool:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("results/", include("elections.public.urls")),
     path("", include("observers.urls")),
     path("", include("complaints.urls")),
+    path("", include("integrity.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
