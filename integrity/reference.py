@@ -41,9 +41,10 @@ from django.utils.translation import gettext
 from elections.models import Contest, ContestStation, Election, Publication
 from elections.models.protocols import PROTOCOL_LINES
 from elections.services.protocols import EntryData
+from integrity.checking import discrepancies_refresh
 from integrity.models import Discrepancy, ParallelCount, ProtocolCopy
 from integrity.parallel import CountEstimate, parallel_count_draw, parallel_estimates
-from integrity.services import copy_submit, copy_transcribe, discrepancies_refresh, organisation_of
+from integrity.services import copy_submit, copy_transcribe, organisation_of
 from observers.models import Accreditation, Organisation
 from stations.models import Station
 

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db.models import Max
 
 from elections.models import Contest, Publication
-from integrity.services import discrepancies_refresh, stations_to_check
+from integrity.checking import discrepancies_refresh, stations_to_check
 from stations.models import Station
 
 CURSOR = "integrity:sweep:sequence"  # lost with the cache: every pair is checked again

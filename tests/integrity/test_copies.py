@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from common.errors import ApplicationError, NotAllowed, OutOfScope
 from elections.services.publication import protocols_publish
+from integrity.checking import discrepancies_refresh
 from integrity.models import Discrepancy, ProtocolCopy
-from integrity.services import copy_submit, copy_transcribe, discrepancies_refresh
+from integrity.services import copy_submit, copy_transcribe
 from integrity.tasks import sweep
 from observers.services import accreditation_apply, accreditation_decide, organisation_register
 from tests.elections.conftest import good_numbers

@@ -6,8 +6,9 @@ from django.test import Client
 from django.urls import reverse
 
 from elections.services.publication import protocols_publish
+from integrity.checking import discrepancies_refresh
 from integrity.models import Discrepancy, ProtocolCopy
-from integrity.services import copy_transcribe, discrepancies_refresh
+from integrity.services import copy_transcribe
 from tests.clients import client_for
 from tests.elections.conftest import good_numbers
 from tests.integrity.test_copies import PNG, Mission, submit

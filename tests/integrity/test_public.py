@@ -13,9 +13,10 @@ from django.test import Client, TestCase
 from common.public_cache import results_changed
 from elections.services.aggregation import contest_aggregate
 from elections.services.publication import protocols_publish
+from integrity.checking import discrepancies_refresh
 from integrity.models import Discrepancy, ProtocolCopy
 from integrity.parallel import parallel_count_draw
-from integrity.services import copy_submit, copy_transcribe, discrepancies_refresh
+from integrity.services import copy_submit, copy_transcribe
 from tests.clients import client_for
 from tests.elections.conftest import good_numbers
 from tests.integrity.test_copies import Mission, photo, submit
