@@ -118,7 +118,9 @@ class ComplaintAdmin(WorkflowAdmin):
         status = complaint.status
         forms: dict = {}
         if status == S.FILED:
-            forms["register"] = bound("register", RegisterForm, members=body_members(complaint))
+            forms["register"] = bound(
+                "register", RegisterForm, complaint=complaint, members=body_members(complaint)
+            )
             forms["return"] = bound("return", ReturnForm)
         if status in (S.REGISTERED, S.UNDER_REVIEW):
             forms["hearing"] = bound("hearing", HearingForm)
@@ -143,8 +145,11 @@ class ComplaintAdmin(WorkflowAdmin):
         try:
             if action == "register":
                 services.complaint_register(
-                    complaint, user=user, respondent_user=data["respondent_user"]
-                )
+                    complaint, user=user, respondent_user=data.get("respondent_user"),
+                    public_subject=data.get("public_subject", ""),
+                    public_claim=data.get("public_claim", ""),
+                    standing_confirmed=data.get("standing_confirmed", False),
+                )  # fmt: skip
                 return _("Registered as %(number)s.") % {"number": complaint.number}
             if action == "return":
                 services.complaint_return(

@@ -2,6 +2,7 @@
 (POST, the same form as the page: complaints/forms.py)."""
 
 from django import forms
+from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -69,8 +70,10 @@ FILED = inline_serializer(
 def _as_form_data(data):
     """A JSON body as the form reads a posted one: each value text (a whole number may be
     given as a number); an object, a list, a fraction or true/false is refused by name."""
+    if isinstance(data, QueryDict):
+        return data  # a form's fields: already text
     if not isinstance(data, dict):
-        return data  # a form's QueryDict: already text
+        raise ApplicationError(_("the body is a JSON object of the filing form's fields"))
     wrong = [
         name
         for name, value in data.items()

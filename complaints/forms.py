@@ -20,7 +20,8 @@ from common.errors import ApplicationError
 from common.numbers import WholeNumberField
 from common.text import FREE_TEXT_LIMIT
 from complaints.models import Complaint
-from complaints.services import Filing, complaint_file
+from complaints.register import withholding as public_withholding
+from complaints.services import PUBLICLY_NAMED, Filing, complaint_file
 from elections.forms import ServiceErrorsForm
 from elections.models import Assignment, Contest, Election, Protocol
 from elections.selectors import election_under_way
@@ -220,10 +221,36 @@ class RegisterForm(ServiceErrorsForm):
         help_text=_("If the complaint is against a member of this commission: they take no "
                     "part in it from now on."),
     )  # fmt: skip
+    public_subject = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=FREE_TEXT_LIMIT,
+        label=_("Subject, as the register shows it"),
+        help_text=_("In your words, without the complainant's name, address or contact: the "
+                    "public register shows this, not what they wrote."),
+    )  # fmt: skip
+    public_claim = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=FREE_TEXT_LIMIT,
+        label=_("Claim, as the register shows it"),
+    )  # fmt: skip
+    standing_confirmed = forms.BooleanField(
+        required=False, label=_("Standing checked"),
+        help_text=_("The filer is the candidate, or the party's or organisation's authorised "
+                    "person (documents seen): only then is their name published."),
+    )  # fmt: skip
 
-    def __init__(self, *args, members, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, complaint: Complaint, members, **kwargs):
+        named = complaint.complainant_kind in PUBLICLY_NAMED
+        withhold = public_withholding(complaint)
+        initial = {
+            "public_subject": withhold(complaint.subject), "public_claim": withhold(complaint.claim)
+        }  # fmt: skip
+        super().__init__(*args, initial=initial, **kwargs)
         self.fields["respondent_user"].queryset = members
+        if complaint.respondent_user_id:  # named by the filing: it stays
+            del self.fields["respondent_user"]
+        if named:  # the register shows a named complainant's own words
+            del self.fields["public_subject"], self.fields["public_claim"]
+        else:
+            del self.fields["standing_confirmed"]
 
 
 class ReturnForm(ServiceErrorsForm):

@@ -123,6 +123,14 @@ class Complaint(Timestamped):
     facts = models.TextField(_("facts and evidence"))
     claim = models.TextField(_("claim"))
 
+    # What the register publishes of a private complainant's complaint: the registering
+    # member's summary, not the complainant's own words (which may name them however written).
+    public_subject = models.TextField(_("subject, as the register shows it"), blank=True)
+    public_claim = models.TextField(_("claim, as the register shows it"), blank=True)
+    # A candidate's, party's or organisation's name is published once the registering member
+    # has checked the filer's standing (an authorised person's documents).
+    standing_confirmed = models.BooleanField(_("standing checked"), default=False)
+
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.FILED
     )

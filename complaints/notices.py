@@ -29,10 +29,10 @@ def follow_token(complaint: Complaint) -> str:
 def complaint_from_token(token: str) -> Complaint | None:
     """The complaint a follow link names, or None for a link that is not one of ours."""
     pk, _sep, key = token.partition("-")
-    if not (pk.isdigit() and len(pk) < 19 and key):
+    if not (pk.isascii() and pk.isdigit() and len(pk) < 19 and key):
         return None
     complaint = Complaint.objects.select_related("election").filter(pk=int(pk)).first()
-    if complaint is None or not hmac.compare_digest(complaint.follow_key, key):
+    if complaint is None or not hmac.compare_digest(complaint.follow_key.encode(), key.encode()):
         return None
     return complaint
 

@@ -293,7 +293,7 @@ def _recount_plans(election: Election, notices: list[str]) -> list[Plan]:
             contest=protocol.contest, protocol=protocol, at=at - timedelta(hours=1),
         )  # fmt: skip
         complaint = complaint_confirm_contact(complaint)
-        complaint_register(complaint, user=member, at=at)
+        complaint_register(complaint, user=member, at=at, standing_confirmed=True)
         complaint_decide(
             complaint, user=member, outcome="upheld", remedy=Complaint.Remedy.RECOUNT,
             decision="Two bundles were not counted as the law requires: the ballots are recounted.",
@@ -473,7 +473,7 @@ def _lawsuit_entry(
             election=election, level=Level.COURT, filing=filing, user=desk, district=district,
             contest=contest, court=suit.court, court_case=case,
         )  # fmt: skip
-        complaint_register(complaint, user=desk, at=at)
+        complaint_register(complaint, user=desk, at=at, standing_confirmed=True)
         if fate == "withdrawn":
             complaint_withdraw(complaint, user=desk, reason=WITHDRAWN)
         elif fate != "pending":
@@ -594,7 +594,9 @@ def _day_plan(
             return complaint_return(
                 complaint, user=member, defects=DEFECTS, resubmit_by=at + timedelta(hours=12)
             )
-        complaint_register(complaint, user=member, at=at)
+        # The member's summary for the register: the topics name nobody.
+        complaint_register(complaint, user=member, at=at, public_subject=subject,
+                           public_claim=claim)  # fmt: skip
         if heard:
             complaint_schedule_hearing(
                 complaint, user=member, at=at + timedelta(hours=rng.randint(1, 3)),

@@ -15,12 +15,9 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from complaints.models import COMPLAINT_TRANSITIONS, Complaint
-from complaints.services import complaint_overdue
+from complaints.services import PUBLICLY_NAMED, complaint_overdue
 
-NAMED = {
-    Complaint.Complainant.CANDIDATE, Complaint.Complainant.PARTY,
-    Complaint.Complainant.ORGANISATION,
-}  # fmt: skip
+NAMED = PUBLICLY_NAMED
 FILTERS = ("level", "region", "status", "outcome")  # query parameters the register reads
 COLUMNS = [
     "number", "registered_at", "deadline", "overdue", "level", "court", "region", "district",
@@ -97,7 +94,7 @@ def public_row(complaint: Complaint, now: datetime | None = None) -> dict:
     """The register's columns for one complaint, as plain values; a private complainant's name
     and contact are cut out of its free text too (they may have written them into it)."""
     station = complaint.station
-    text = _withholding(complaint)
+    text = withholding(complaint)
     return {
         "number": complaint.number,
         "registered_at": _iso(complaint.registered_at),
@@ -112,14 +109,16 @@ def public_row(complaint: Complaint, now: datetime | None = None) -> dict:
         "contest": complaint.contest.code if complaint.contest else None,
         "complainant_kind": complaint.complainant_kind,
         "complainant_name": (
-            complaint.complainant_name if complaint.complainant_kind in NAMED else None
+            complaint.complainant_name
+            if complaint.complainant_kind in NAMED and complaint.standing_confirmed
+            else None
         ),
         "respondent": text(complaint.respondent),
-        "subject": text(complaint.subject),
-        "claim": text(complaint.claim),
+        "subject": text(_public(complaint, "subject")),
+        "claim": text(_public(complaint, "claim")),
         "status": complaint.status,
         "hearing_at": _iso(complaint.hearing_at),
-        "hearing_place": complaint.hearing_place,
+        "hearing_place": text(complaint.hearing_place),
         "hearing_link": complaint.hearing_link,
         "court_case": complaint.court_case,
         "outcome": complaint.outcome,
@@ -130,54 +129,126 @@ def public_row(complaint: Complaint, now: datetime | None = None) -> dict:
     }
 
 
-# Letters that look alike in Latin and Cyrillic (and Kazakh Cyrillic): a name is found in
-# either script, whichever the complainant typed.
+def _public(complaint: Complaint, name: str) -> str:
+    """A named complainant's own words; for anyone else, the registering member's summary."""
+    if complaint.complainant_kind in NAMED:
+        return getattr(complaint, name)
+    return getattr(complaint, f"public_{name}")
+
+
+# Letters that look alike across Latin, Cyrillic (Kazakh's too) and Greek: a name is found in
+# whichever the complainant typed. Each group is one letter to the search.
 LOOK_ALIKE = [
-    "aа",
-    "bвь",
-    "cс",
-    "eеё",
-    "hнһ",
-    "iіı1l",
-    "kк",
-    "mм",
-    "oо0ө",
-    "pр",
-    "tт",
-    "xх",
-    "yуүұ",
+    "aаα@",
+    "bвьβ",
+    "cсς",
+    "dԁ",
+    "eеёєε",
+    "gԍ",
+    "hнһη",
+    "iіıl1ιї|",
+    "jј",
+    "kкκ",
+    "mмμ",
+    "nпη",
+    "oо0өοσ",
+    "pрρ",
+    "sѕ$5",
+    "tтτ",
+    "uυμ",
+    "xхχ",
+    "yуүұγ",
+    "zʐ",
 ]
-INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-# Any e-mail address or telephone number, however written: a private complainant's contact
-# is cut whether or not it is the one they gave.
+# Latin spellings of Cyrillic letters, so that a name typed in one script is found in the
+# other (Досмагамбетова / Dosmagambetova).
+CYRILLIC_LATIN = {
+    "а": "a",
+    "ә": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "ғ": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "e",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "й": "i",
+    "і": "i",
+    "к": "k",
+    "қ": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "ң": "n",
+    "о": "o",
+    "ө": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ұ": "u",
+    "ү": "u",
+    "ф": "f",
+    "х": "kh",
+    "һ": "h",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ъ": "",
+    "ы": "y",
+    "ь": "",
+    "э": "e",
+    "ю": "yu",
+    "я": "ya",
+}
+# An e-mail address or a telephone number, however written. Each match starts where a word
+# starts (the lookbehinds) and its runs are possessive, so the search is linear in the text's
+# length, whatever the text (a long decision must never stall the register).
+AT = r"(?:@|%40|\(at\)|\[at\]|\sat\s|собака|\(собака\))"
+DOT = r"(?:\.|\(dot\)|\[dot\]|\sdot\s|。|\(точка\))"
 EMAIL = re.compile(
-    r"[\w.+-]+\s*(?:@|%40|\(at\)|\[at\]|\s+at\s+)\s*[\w-]+(?:\s*(?:\.|\(dot\)|\s+dot\s+)\s*[\w-]+)+",
-    re.IGNORECASE,
+    rf"(?<![\w.+-])[\w.+-]++\s*+{AT}\s*+[\w-]++(?:\s*+{DOT}\s*+[\w-]++)++", re.IGNORECASE
 )
-PHONE = re.compile(r"\+?\d(?:[\s().-]*\d){9,}")  # ten digits or more: not a date, a count
+PHONE = re.compile(r"(?<![\d+])\+?+\d(?:[\s().\-_/\u2010-\u2015]{0,3}+\d){9,}+")  # 10+ digits
+LATIN_CYRILLIC = [
+    ("shch", "щ"),
+    ("zh", "ж"),
+    ("kh", "х"),
+    ("sh", "ш"),
+    ("ch", "ч"),
+    ("ts", "ц"),
+    ("ya", "я"),
+    ("yu", "ю"),
+    *zip("abvgdezijklmnoprstufhy", "абвгдезийклмнопрстуфхы", strict=True),
+]
+SHORTEST_ANYWHERE = 4  # a name part this long is cut inside other words too (AselDosmagambetova)
 
 
-def _withholding(complaint: Complaint):
+def withholding(complaint: Complaint):
     """A function that cuts a private complainant's name and any contact out of a text: each
-    part of the name (two letters or more) as a word, in any case, spacing or look-alike
-    script, and every e-mail address and telephone number."""
+    part of the name they gave (and their account's), in any case, spacing, invisible
+    character, look-alike letter or script, its stem too (declined forms), and every e-mail
+    address and telephone number. A net under the registering member's summary, which is what
+    the register shows of a private complaint."""
     if complaint.complainant_kind in NAMED:
         return lambda value: value
-    parts = {
-        part
-        for part in re.split(r"[\s.,;-]+", _plain(complaint.complainant_name))
-        if len(part) >= 2
-    }
-    name = (
-        re.compile(
-            r"(?<!\w)(?:"
-            + "|".join(_loose(part) for part in sorted(parts, key=len, reverse=True))
-            + r")(?!\w)",
-            re.IGNORECASE,
-        )
-        if parts
-        else None
-    )
+    parts = set()
+    for name in _private_names(complaint):
+        for part in re.split(r"[\s.,;_-]+", _plain(name)):
+            if len(part) < 2:
+                continue
+            spellings = {part, _latin(part), _cyrillic(part)}
+            parts.update(spellings)
+            if len(part) >= 6:
+                parts.update(spelling[:-2] for spelling in spellings)  # a declined ending
+    name = re.compile(
+        "|".join(_loose(part) for part in sorted(parts, key=len, reverse=True)), re.IGNORECASE
+    ) if parts else None  # fmt: skip
 
     def withhold(value: str) -> str:
         text = PHONE.sub(WITHHELD, EMAIL.sub(WITHHELD, _plain(value)))
@@ -186,20 +257,56 @@ def _withholding(complaint: Complaint):
     return withhold
 
 
+def _private_names(complaint: Complaint) -> list[str]:
+    """The complainant's name as given, and their account's and accreditation's if they filed
+    with one."""
+    names = [complaint.complainant_name]
+    user = complaint.filed_by
+    if user is not None:
+        names += [user.first_name, user.last_name]
+        accreditation = getattr(user, "accreditation", None)
+        if accreditation is not None:
+            names.append(accreditation.full_name)
+    return [name for name in names if name]
+
+
 def _plain(value: str) -> str:
-    """The text as it reads: compatibility forms folded (a full-width @ is @), invisible
-    characters dropped, every run of spaces one space."""
-    folded = INVISIBLE.sub("", unicodedata.normalize("NFKC", value))
-    return re.sub(r"\s+", " ", folded).strip()
+    """The text as it reads: compatibility forms folded (a full-width @ is @), invisible and
+    combining characters dropped, every run of spaces one space."""
+    folded = unicodedata.normalize("NFKC", value)
+    kept = "".join(c for c in folded if unicodedata.category(c) not in ("Cf", "Mn", "Me", "Cc")
+                   or c in "\n\t")  # fmt: skip
+    return re.sub(r"\s+", " ", kept).strip()
+
+
+def _latin(part: str) -> str:
+    return "".join(CYRILLIC_LATIN.get(c, c) for c in part.lower())
+
+
+def _cyrillic(part: str) -> str:
+    """A Latin spelling in Cyrillic letters (the reverse of _latin, near enough to find)."""
+    word, spelled = part.lower(), ""
+    while word:
+        for latin, cyrillic in LATIN_CYRILLIC:
+            if word.startswith(latin):
+                spelled, word = spelled + cyrillic, word[len(latin) :]
+                break
+        else:
+            spelled, word = spelled + word[0], word[1:]
+    return spelled
 
 
 def _loose(part: str) -> str:
-    """A pattern for one word of a name that matches it in any look-alike letters."""
-    pattern = ""
+    """A pattern for one word of a name that matches it in look-alike letters, with any
+    separators between its letters; a short part only as a whole word."""
+    letters = []
     for character in part.lower():
         group = next((g for g in LOOK_ALIKE if character in g), None)
-        pattern += f"[{re.escape(group)}]" if group else re.escape(character)
-    return pattern
+        letters.append(f"[{re.escape(group)}]" if group else re.escape(character))
+    pattern = r"[\s_.-]?".join(letters)
+    if len(part) >= SHORTEST_ANYWHERE:
+        return f"(?:{pattern})"
+    return rf"(?<!\w)(?:{pattern})(?!\w)"
 
 
 def _iso(moment: datetime | None) -> str | None:

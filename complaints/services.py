@@ -10,6 +10,7 @@ at any open state. Overdue is computed (`complaint_overdue`), never a state.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -24,7 +25,8 @@ from common import uploads
 from common.errors import ApplicationError, NotAllowed, StateConflict
 from common.events import log_event
 from common.public_cache import results_changed
-from complaints.access import require_handler
+from common.text import FREE_TEXT_LIMIT
+from complaints.access import body_members, require_handler
 from complaints.deadlines import deadline_rules
 from complaints.models import COMPLAINT_TRANSITIONS, OPEN, Attachment, Complaint, ComplaintEvent
 from complaints.notices import notify
@@ -33,6 +35,12 @@ from elections.services.protocols import EntryData, protocol_propose_correction
 from stations.zones import ASTANA
 
 S, Level, Outcome = Complaint.Status, Complaint.Level, Complaint.Outcome
+# Complainants the register names (once their standing is checked); anyone else is private.
+PUBLICLY_NAMED = {
+    Complaint.Complainant.CANDIDATE, Complaint.Complainant.PARTY,
+    Complaint.Complainant.ORGANISATION,
+}  # fmt: skip
+DECISION_LIMIT = 20_000  # ten pages: a reasoned decision, never a paste that stalls a page
 HIGHER = {Level.PRECINCT: Level.TERRITORIAL, Level.TERRITORIAL: Level.CEC}  # then the courts
 NUMBER_LETTER = {Level.PRECINCT: "P", Level.TERRITORIAL: "T", Level.CEC: "C", Level.COURT: "J"}
 ATTACHMENT_TYPES = uploads.DOCUMENTS  # checked as a protocol's scan is
@@ -101,6 +109,7 @@ def complaint_file(
         court=court, court_case=court_case.strip(),
         contact_verified_at=timezone.now() if user is not None else None, **vars(filing),
     )  # fmt: skip
+    complaint.respondent_user = respondent_user or _member_named(complaint)
     with transaction.atomic():
         complaint.save()
         if at is not None:  # `created` is stamped by the save; a paper filing keeps its day
@@ -111,6 +120,18 @@ def complaint_file(
         _record(complaint, user, "filed", "", S.FILED)
         notify(complaint, _("filed"))
     return complaint
+
+
+def _member_named(complaint: Complaint):
+    """The member of the body addressed whom the respondent names, by login or surname (a
+    complaint against the chair by name keeps the chair out of it)."""
+    text = complaint.respondent.casefold()
+    for member in body_members(complaint):
+        names = [member.username, member.last_name]
+        if any(name and re.search(rf"(?<!\w){re.escape(name.casefold())}(?!\w)", text)
+               for name in names):  # fmt: skip
+            return member
+    return None
 
 
 def complaint_confirm_contact(complaint: Complaint) -> Complaint:
@@ -145,17 +166,25 @@ def body_zone(complaint: Complaint) -> ZoneInfo:
 
 @transaction.atomic
 def complaint_register(
-    complaint: Complaint, *, user, at: datetime | None = None, respondent_user=None
-) -> Complaint:
-    """Register a complaint: its number, and the deadline by which it must be decided. The
-    registering member names the member complained of, if the complaint is against one: from
-    then on that member takes no part in it."""
+    complaint: Complaint, *, user, at: datetime | None = None, respondent_user=None,
+    public_subject: str = "", public_claim: str = "", standing_confirmed: bool = False,
+) -> Complaint:  # fmt: skip
+    """Register a complaint: its number, and the deadline by which it must be decided.
+
+    The registering member names the member complained of, if the filing did not (from then
+    on that member takes no part in it); writes, for a private complainant's complaint, the
+    subject and claim the register shows (never the complainant's own words, which may name
+    them: without a summary the register shows neither); and says whether a candidate's,
+    party's or organisation's standing was checked (only then is their name published)."""
     at = at or timezone.now()
     _handling(complaint, user)
-    if respondent_user is not None:
+    if respondent_user is not None and complaint.respondent_user_id is None:
         if respondent_user.pk == user.pk:
             raise NotAllowed(_("a member may not decide a complaint against themselves"))
         complaint.respondent_user = respondent_user
+    if complaint.complainant_kind not in PUBLICLY_NAMED:  # without one, the register shows none
+        complaint.public_subject, complaint.public_claim = public_subject, public_claim
+    complaint.standing_confirmed = standing_confirmed
     if complaint.contact_verified_at is None:
         raise StateConflict(
             "contact: " + _("the complainant has not yet confirmed their e-mail address")
@@ -288,6 +317,10 @@ def complaint_decide(
         )
     if not decision.strip():
         raise ApplicationError("decision: " + _("a decision gives its reasons"))
+    if len(decision) > DECISION_LIMIT:
+        raise ApplicationError(
+            "decision: " + _("at most %(count)s characters") % {"count": f"{DECISION_LIMIT:,}"}
+        )
     if remedy:
         _check_remedy(complaint, outcome, remedy)
     _move(complaint, S.DECIDED, user, "decided", outcome)
@@ -348,6 +381,10 @@ def complaint_enter_recount(complaint: Complaint, *, user, data: EntryData) -> P
 def complaint_withdraw(complaint: Complaint, *, user, reason: str = "") -> Complaint:
     """The complainant withdraws their complaint, at any open state."""
     _the_complainant(complaint, user)
+    if len(reason) > FREE_TEXT_LIMIT:
+        raise ApplicationError(
+            "reason: " + _("at most %(count)s characters") % {"count": f"{FREE_TEXT_LIMIT:,}"}
+        )
     _move(complaint, S.WITHDRAWN, user, "withdrawn", reason)
     complaint.save()
     return complaint

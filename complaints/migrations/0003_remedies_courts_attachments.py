@@ -17,6 +17,21 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="complaint",
+            name="public_subject",
+            field=models.TextField(blank=True, verbose_name="subject, as the register shows it"),
+        ),
+        migrations.AddField(
+            model_name="complaint",
+            name="public_claim",
+            field=models.TextField(blank=True, verbose_name="claim, as the register shows it"),
+        ),
+        migrations.AddField(
+            model_name="complaint",
+            name="standing_confirmed",
+            field=models.BooleanField(default=False, verbose_name="standing checked"),
+        ),
+        migrations.AddField(
+            model_name="complaint",
             name="follow_key",
             field=models.CharField(
                 default=complaints.models.new_follow_key, max_length=40, verbose_name="follow key"
@@ -135,7 +150,9 @@ class Migration(migrations.Migration):
 # freezes them too (0002's rule, with the new columns). On SQLite, altering a column rebuilds
 # the table and drops its triggers with it: both are made again.
 _final = importlib.import_module("complaints.migrations.0002_decisions_and_history_are_final")
-DECISION = [*_final.DECISION, "remedy", "court"]
+DECISION = [
+    *_final.DECISION, "remedy", "court", "public_subject", "public_claim", "standing_confirmed",
+]
 
 
 def freeze_remedies(apps, schema_editor):

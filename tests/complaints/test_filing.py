@@ -169,9 +169,13 @@ def filed_by_voter(night, **changes) -> Complaint:
     return complaint
 
 
+SUMMARY = {"public_subject": "A voter missing from the list", "public_claim": "Include them."}
+
+
 def move(user, complaint: Complaint, action: str, **fields):
     page = reverse("admin:complaints_complaint_change", args=[complaint.pk])
-    return client_for(user).post(page, {"action": action, **fields})
+    summary = SUMMARY if action == "register" else {}  # what the register shows of it
+    return client_for(user).post(page, {"action": action, **summary, **fields})
 
 
 def test_the_territorial_member_registers_hears_and_decides_in_the_admin_in_the_bodys_time(night):
@@ -328,3 +332,70 @@ def test_free_text_and_the_day_have_their_bounds(night):
         content_type="application/json",
     )
     assert answer.status_code == 400 and set(answer.json()["errors"]) == {"facts", "subject_on"}
+
+
+# --- what the second pass found -----------------------------------------------------------------
+
+
+def test_odd_follow_links_and_bodies_are_refused_never_a_500(night):
+    for token in ("19²-x", "1-é", "١-x"):
+        assert Client().get(f"/complaints/follow/{token}/").status_code == 404
+    for body in ("[1, 2]", '"text"'):
+        answer = Client().post("/api/v1/complaints/", body, content_type="application/json")
+        assert answer.status_code == 400
+
+
+def test_the_member_the_respondent_names_is_kept_out_from_the_filing(night):
+    complaint = filed_by_voter(night, respondent=f"{night.clerk.username}, member of PEC 101")
+    assert complaint.respondent_user == night.clerk
+    assert move(night.clerk, complaint, "register").status_code == 200  # refused
+    complaint.refresh_from_db()
+    assert complaint.status == S.FILED
+
+
+def test_the_register_shows_the_members_summary_of_a_private_complaint(night):
+    complaint = filed_by_voter(night, subject="I, Aruzhan Voterova, was missing from the list")
+    form = (
+        client_for(night.clerk2)
+        .get(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
+        .content.decode()
+    )
+    assert "Voterova" not in form.split('name="public_subject"', 1)[1].split("</textarea>")[0]
+    move(night.clerk2, complaint, "register", public_subject="Missing from the voters' list",
+         public_claim="To be included")  # fmt: skip
+    complaint.refresh_from_db()
+
+    row = Client().get(f"/api/v1/complaints/{complaint.number}/").json()
+    assert (row["subject"], row["claim"]) == ("Missing from the voters' list", "To be included")
+
+
+def test_a_partys_name_is_published_once_its_standing_is_checked(night):
+    complaint = filed_by_voter(night, complainant_kind="party", complainant_name="Auyl party")
+    move(night.clerk2, complaint, "register")
+    complaint.refresh_from_db()
+    assert (
+        Client().get(f"/api/v1/complaints/{complaint.number}/").json()["complainant_name"] is None
+    )
+
+    other = filed_by_voter(night, complainant_kind="party", complainant_name="Auyl party")
+    move(night.clerk2, other, "register", standing_confirmed="on")
+    other.refresh_from_db()
+    assert Client().get(f"/api/v1/complaints/{other.number}/").json()["complainant_name"] == (
+        "Auyl party"
+    )
+
+
+def test_a_long_decision_is_refused_and_one_within_the_limit_does_not_stall_the_register(night):
+    import time
+
+    complaint = filed_by_voter(night)
+    move(night.clerk2, complaint, "register")
+    too_long = move(night.clerk2, complaint, "decide", outcome="dismissed", decision="D" * 20_001)
+    assert too_long.status_code == 200
+    move(night.clerk2, complaint, "decide", outcome="dismissed", decision="a.b@" * 5_000)
+    complaint.refresh_from_db()
+    assert complaint.status == S.DECIDED
+
+    started = time.monotonic()
+    assert Client().get("/api/v1/complaints/").status_code == 200
+    assert time.monotonic() - started < 2

@@ -38,8 +38,14 @@ def register(night):
     unregistered = file_confirmed(
         election=night.election, level="cec", filing=filing(subject="Not registered yet")
     )
-    for complaint, body in ((voter, night.clerk), (party, night.supervisor), (observer, night.cec)):
-        complaint_register(complaint, user=body, at=at(2023, 3, 19, 21, 0))
+    # The voter's complaint registered with the member's summary carrying the voter's own
+    # words (the net under the summary), the party's with its standing checked.
+    complaint_register(voter, user=night.clerk, at=at(2023, 3, 19, 21, 0),
+                       public_subject=voter.subject, public_claim=voter.claim)  # fmt: skip
+    complaint_register(party, user=night.supervisor, at=at(2023, 3, 19, 21, 0),
+                       standing_confirmed=True)  # fmt: skip
+    complaint_register(observer, user=night.cec, at=at(2023, 3, 19, 21, 0),
+                       public_subject=observer.subject, public_claim=observer.claim)  # fmt: skip
     complaint_schedule_hearing(
         party, user=night.supervisor, at=at(2023, 3, 20, 10, 0), place="Room 4",
         link="https://meet.example.org/tec",
@@ -125,7 +131,9 @@ def test_a_private_complainants_name_and_contact_are_cut_however_written(night, 
                       complainant_contact="aigerim.zh@example.org", subject=written,
                       claim=f"On 19.03.2023 at station 101: {written}"),
     )  # fmt: skip
-    complaint_register(complaint, user=night.clerk)
+    complaint_register(
+        complaint, user=night.clerk, public_subject=complaint.subject, public_claim=complaint.claim
+    )  # the net under a careless summary
 
     row = Client().get(f"/api/v1/complaints/{complaint.number}/").json()
 
@@ -134,3 +142,34 @@ def test_a_private_complainants_name_and_contact_are_cut_however_written(night, 
         assert not any(part in lowered for part in ("aigerim", "zhaks", "nurlan", "701", "@"))
         assert "[…]" in text
     assert row["claim"].startswith("On 19.03.2023 at station 101: ")  # dates and counts stay
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "AselDosmagambetova",
+        "Asel_Dosmagambetova",
+        "Dοsmagambetοva",
+        "Doѕmagambetova",
+        "Asel\u2066Dosmagambetova\u034f",
+        "Dosmagambetovoy",
+        "Досмагамбетова",
+        "asel.d @ example [dot] org",
+        "asel.d@example。org",
+        "asel.d собака example.org",
+        "+7–701–555–12–34",
+        "8_701_555_12_34",
+    ],
+)
+def test_the_net_under_the_summary_catches_joined_declined_and_transliterated_names(night, written):
+    complaint = file_confirmed(
+        election=night.election, level="precinct", station=night.station,
+        filing=filing(complainant_kind="voter", complainant_name="Asel Dosmagambetova",
+                      complainant_contact="asel.d@example.org", subject=written),
+    )  # fmt: skip
+    complaint_register(complaint, user=night.clerk, public_subject=written, public_claim="x")
+
+    subject = Client().get(f"/api/v1/complaints/{complaint.number}/").json()["subject"]
+
+    assert "[…]" in subject
+    assert not any(part in subject.lower() for part in ("dosmag", "досмаг", "701", "asel.d"))

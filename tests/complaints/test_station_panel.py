@@ -48,7 +48,7 @@ def test_the_stations_complaints_are_listed_with_their_decision_and_no_private_i
         election=night.election, level="territorial", station=night.station,
         filing=filing(complainant_kind="party", complainant_name="Auyl party"),
     )  # fmt: skip
-    complaint_register(party, user=night.supervisor)
+    complaint_register(party, user=night.supervisor, standing_confirmed=True)
 
     page = station_page()
     panel = page.split('id="complaints"')[1].split("</section>")[0]
