@@ -132,7 +132,8 @@ def test_every_public_api_endpoint_is_throttled(rate, published):
         refused.append(reader.get(url, {"format": "json", "page": "1"}).status_code)
 
     assert public == [
-        "regions", "stations", "contests", "results", "station-results", "chain", "complaints"
+        "regions", "stations", "contests", "results", "station-results", "chain", "complaints",
+        "discrepancies", "parallel-counts",
     ]  # fmt: skip
     assert refused == [429] * len(public)
 
