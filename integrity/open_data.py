@@ -75,12 +75,18 @@ def detail_summary(discrepancy: Discrepancy, labels: dict[int, str] | None = Non
     detail, labels = discrepancy.detail or {}, labels or {}
     parts = []
     if isinstance(fields := detail.get("fields"), dict):
+        other = "other_copy" if discrepancy.rule == "copies_disagree" else "published"
+        said = (
+            _("%(field)s: copy %(copy)s, the other copy %(published)s")
+            if other == "other_copy"
+            else _("%(field)s: copy %(copy)s, published %(published)s")
+        )
         parts += [
-            _("%(field)s: copy %(copy)s, published %(published)s")
+            said
             % {
                 "field": field_label(name, labels),
                 "copy": _shown(values.get("copy")),
-                "published": _shown(values.get("published")),
+                "published": _shown(values.get(other)),
             }
             for name, values in fields.items()
             if isinstance(values, dict)

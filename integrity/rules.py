@@ -24,17 +24,19 @@ class Figures:
     lines: dict[str, int]
     votes: dict[int, int]
 
-    def differences(self, other: "Figures") -> dict[str, dict[str, int]]:
-        """Each field (a line, or ``vote:<position>``) where ``other`` differs, both values."""
+    def differences(self, other: "Figures", theirs: str = "published") -> dict[str, dict]:
+        """Each field (a line, or ``vote:<position>``) where ``other`` differs, both values:
+        this copy's as ``copy``, the other's under ``theirs`` (the published record, or
+        another copy)."""
         found = {
-            name: {"copy": self.lines.get(name), "published": other.lines.get(name)}
+            name: {"copy": self.lines.get(name), theirs: other.lines.get(name)}
             for name in PROTOCOL_LINES
             if self.lines.get(name) != other.lines.get(name)
         }
         for position in sorted({*self.votes, *other.votes}):
             if self.votes.get(position) != other.votes.get(position):
                 found[f"vote:{position}"] = {
-                    "copy": self.votes.get(position), "published": other.votes.get(position)
+                    "copy": self.votes.get(position), theirs: other.votes.get(position)
                 }  # fmt: skip
         return found
 
@@ -132,7 +134,7 @@ def _copies_disagree(facts: Facts) -> Iterator[Finding]:
     transcribed = [copy for copy in facts.copies if copy.figures is not None]
     for index, later in enumerate(transcribed):
         for earlier in transcribed[:index]:
-            fields = later.figures.differences(earlier.figures)
+            fields = later.figures.differences(earlier.figures, theirs="other_copy")
             if fields:
                 yield Finding("copies_disagree", later.id, {"other_copy": earlier.id,
                                                             "fields": fields})  # fmt: skip

@@ -57,6 +57,7 @@ def copy_submit(
     organisation = organisation_of(user)
     if organisation is None:
         raise NotAllowed(_("only an accredited observer or a coordinator submits copies"))
+    _accredited_here(user, station, contest)
     if not contest.coverage.filter(station=station).exists():
         raise OutOfScope("station: " + _("the station does not vote in this contest"))
     images = list(images)
@@ -76,11 +77,17 @@ def copy_submit(
         submitted_by=user, source=source, signed_by_chair=signed_by_chair,
         signed_by_secretary=signed_by_secretary, sealed=sealed,
     )  # fmt: skip
-    for image in images:
-        CopyImage.objects.create(copy=copy, image=image, sha256=_sha256(image))
+    hashes = [_sha256(image) for image in images]
+    for image, sha in zip(images, hashes, strict=True):
+        CopyImage.objects.create(copy=copy, image=image, sha256=sha)
     _transcription(copy, user, 1, data)
     log_event("copy.submitted", copy=copy.pk, station=station.pk, contest=contest.pk)
     _check_after_commit(copy)
+    # A station whose copy has one of these images is checked again too (image_reused).
+    for other in ProtocolCopy.objects.filter(images__sha256__in=hashes).exclude(
+        station=station
+    ).distinct():  # fmt: skip
+        _check_after_commit(other)
     return copy
 
 
@@ -120,6 +127,21 @@ def copy_transcribe(*, copy: ProtocolCopy, user, data: EntryData) -> ProtocolCop
     log_event("copy.transcribed", copy=copy.pk, status=copy.status)
     _check_after_commit(copy)
     return copy
+
+
+def _accredited_here(user, station: Station, contest: Contest) -> None:
+    """An observer submits copies where their accreditation lets them observe: its election,
+    and its regions if it names any (a coordinator, for the organisation, anywhere)."""
+    accreditation = Accreditation.objects.filter(
+        user=user, status=Accreditation.Status.APPROVED
+    ).first()
+    if accreditation is None:
+        return
+    regions = set(accreditation.regions.values_list("pk", flat=True))
+    if accreditation.election_id != contest.election_id or (
+        regions and station.region_id not in regions
+    ):
+        raise NotAllowed("station: " + _("your accreditation does not cover this station"))
 
 
 def _shape_errors(contest: Contest, data: EntryData) -> dict[str, list[str]]:
@@ -182,8 +204,12 @@ def discrepancy_explain(
     access.require_scope(user, station, access.REVIEW, _("answer for"))
     if complaint is None and not says_something(explanation):
         raise ApplicationError("explanation: " + _("say what explains it, or name the complaint"))
-    if complaint is not None and complaint.station_id not in (None, station.pk):
-        raise ApplicationError("complaint: " + _("the complaint is about another station"))
+    if complaint is not None and (
+        complaint.station_id != station.pk or complaint.election_id != discrepancy.election_id
+    ):
+        raise ApplicationError(
+            "complaint: " + _("the complaint named is not about this station in this election")
+        )
     row = Discrepancy.objects.select_for_update().get(pk=discrepancy.pk)
     if row.status == Discrepancy.Status.RESOLVED:
         raise ApplicationError("status: " + _("the discrepancy no longer holds"))

@@ -32,6 +32,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "change_accreditation",
         "view_visit",
         "view_note",
+        "view_protocolcopy",  # observers' copies' images before their organisation publishes
     ],  # fmt: skip
     Role.AUDITOR: _READ,
 }

@@ -22,7 +22,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 class Mission:
     """An organisation with an accredited observer and a coordinator (its data desk)."""
 
-    def __init__(self, night, django_user_model, name="Mission"):
+    def __init__(self, night, django_user_model, name="Mission", regions=()):
         self.organisation = organisation_register(
             name=name, kind="international", country="Norway", contact="m@example.no"
         )
@@ -30,7 +30,7 @@ class Mission:
         accreditation = accreditation_apply(
             election=night.election, organisation=self.organisation, role="observer",
             full_name="Ingrid Larsen", identity_document="NO1234567", account=self.observer,
-            regions=[night.station.region],
+            regions=list(regions),  # none: nationwide
         )  # fmt: skip
         accreditation_decide(accreditation=accreditation, user=night.cec, approve=True)
         self.desk = django_user_model.objects.create_user(f"{name}-desk")
@@ -137,3 +137,60 @@ def test_the_sweep_checks_what_was_published_since_it_last_ran(night, mission):
     assert sweep() == 1
     assert Discrepancy.objects.filter(rule="copy_differs", status="open").count() == 1
     assert sweep() == 0  # nothing new
+
+
+# --- what the red team found ------------------------------------------------------------------
+
+
+def test_one_image_submitted_for_a_second_station_flags_both(
+    night, mission, django_capture_on_commit_callbacks
+):
+    shared = PNG + b"the same photo"
+    with django_capture_on_commit_callbacks(execute=True):
+        first = submit(night, mission, images=[photo(shared)])
+    with django_capture_on_commit_callbacks(execute=True):
+        copy_submit(
+            station=night.neighbour, contest=night.contest, user=mission.observer,
+            source="certified_copy", data=good_numbers(), images=[photo(shared)],
+        )  # fmt: skip
+    flagged = set(Discrepancy.objects.filter(rule="image_reused").values_list("station", flat=True))
+    assert flagged == {night.station.pk, night.neighbour.pk} and first.station == night.station
+
+
+def test_an_observer_submits_copies_only_where_their_accreditation_reaches(
+    night, django_user_model
+):
+    regional = Mission(night, django_user_model, name="Regional", regions=[night.station.region])
+    with pytest.raises(NotAllowed):  # accredited for KAR; PAV's station is elsewhere
+        copy_submit(
+            station=night.other_station, contest=night.contest, user=regional.observer,
+            source="certified_copy", data=good_numbers(), images=[photo()],
+        )  # fmt: skip
+    assert not ProtocolCopy.objects.exists()
+
+
+def test_a_discrepancy_is_linked_only_to_a_complaint_about_its_station(night, mission):
+    from complaints.services import Filing, complaint_confirm_contact, complaint_file
+    from integrity.services import discrepancy_explain
+
+    night.accept(night.station, good_numbers(vote_1=430, vote_2=120))
+    protocols_publish()
+    copy = submit(night, mission)
+    copy_transcribe(copy=copy, user=mission.desk, data=good_numbers())
+    discrepancies_refresh(night.station, night.contest)
+    row = Discrepancy.objects.get(rule="copy_differs")
+    filing = Filing(
+        complainant_kind="observer", complainant_name="Ingrid Larsen",
+        complainant_contact="i@example.no", respondent="PEC 101", subject="Figures rewritten",
+        subject_on=night.election.date, facts="The copy says 400.", claim="Recount.",
+    )  # fmt: skip
+    unrelated = complaint_confirm_contact(
+        complaint_file(election=night.election, level="cec", filing=filing)
+    )
+    with pytest.raises(ApplicationError):
+        discrepancy_explain(discrepancy=row, user=night.supervisor, complaint=unrelated)
+    about_it = complaint_confirm_contact(complaint_file(
+        election=night.election, level="territorial", station=night.station, filing=filing,
+    ))  # fmt: skip
+    row = discrepancy_explain(discrepancy=row, user=night.supervisor, complaint=about_it)
+    assert (row.status, row.complaint) == ("complaint", about_it)

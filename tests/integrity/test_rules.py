@@ -70,6 +70,7 @@ def test_two_copies_that_disagree():
     one, other = copy(1), copy(2, fig=figures(v1=399, v3=41))
     (found,) = fired(facts([one, other], [record()]), "copies_disagree")
     assert (found.copy, found.detail["other_copy"]) == (2, 1)
+    assert found.detail["fields"]["vote:1"] == {"copy": 399, "other_copy": 400}  # not "published"
     assert not fired(facts([one, copy(2)], [record()]), "copies_disagree")
     assert not fired(facts([one, replace(other, figures=None)], []), "copies_disagree")
 
