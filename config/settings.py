@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "observers",
     "complaints",
     "integrity",
+    "forensics",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -1,6 +1,7 @@
 """The floor plan holds: imports run one way, and no module imports itself round a circle.
 
-`common` imports no app; `stations` ← `elections` ← `observers` ← `complaints` ← `integrity`;
+`common` imports no app; `stations` ← `elections` ← `observers` ← `complaints` ← `integrity`,
+and `elections` ← `forensics`;
 `config` wires
 and may import anything, and nothing but Django (settings, URLs, WSGI, Celery) imports `config`;
 `elections.public` imports no service, task or protocol model. Imports
@@ -20,7 +21,16 @@ MAY_IMPORT: dict[str, set[str]] = {
     "observers": {"common", "stations", "elections"},
     "complaints": {"common", "stations", "elections", "observers"},
     "integrity": {"common", "stations", "elections", "observers", "complaints"},
-    "config": {"common", "stations", "elections", "observers", "complaints", "integrity"},
+    "forensics": {"common", "stations", "elections"},
+    "config": {
+        "common",
+        "stations",
+        "elections",
+        "observers",
+        "complaints",
+        "integrity",
+        "forensics",
+    },
 }
 # Inside a package, what a part must not import: the public site reads published records,
 # tallies and the structure, never protocols or the services that change them.

@@ -1,0 +1,1 @@
+"""The statistical fingerprints of a count, per area, from published records only."""
