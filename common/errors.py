@@ -103,6 +103,16 @@ def refuse(field: str, message: str, error: type[ApplicationError] = Application
     raise error(f"{field}: {message}", errors={field: [message]})
 
 
+def refuse_all(
+    errors: Mapping[str, Sequence[str]], error: type[ApplicationError] = ApplicationError
+) -> None:
+    """Refuse with every field's errors, if there are any: read as the first one's
+    ``"field: message"``."""
+    if errors:
+        field, messages = next(iter(errors.items()))
+        raise error(f"{field}: {messages[0]}", errors=errors)
+
+
 def error_lines(exc: ApplicationError) -> list[str]:
     """Each of ``exc.errors`` as one line for people: ``"field: message"``, or the message alone."""
     return [

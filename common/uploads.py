@@ -8,6 +8,7 @@ by field. `UploadStorage` holds the same rule where files are written, for any p
 to ask, and names each file by the type it found there.
 """
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -101,6 +102,16 @@ def upload_problems(file, *, types: tuple[FileType, ...] = DOCUMENTS, max_bytes:
             % {"type": kind.name, "suffix": kind.suffix, "found": suffix or _("nothing")}
         )
     return problems
+
+
+def sha256(file) -> str:
+    """The SHA-256 of an upload's bytes, read in chunks; the file is left at its start."""
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
 
 
 class UploadStorage(FileSystemStorage):

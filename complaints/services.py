@@ -116,7 +116,9 @@ def complaint_file(
             Complaint.objects.filter(pk=complaint.pk).update(created=at)
             complaint.created = at
         for upload in attachments:
-            Attachment.objects.create(complaint=complaint, file=upload, sha256=_sha256(upload))
+            Attachment.objects.create(
+                complaint=complaint, file=upload, sha256=uploads.sha256(upload)
+            )
         _record(complaint, user, "filed", "", S.FILED)
         notify(complaint, _("filed"))
     return complaint
@@ -144,15 +146,6 @@ def complaint_confirm_contact(complaint: Complaint) -> Complaint:
         )
         _record(complaint, None, "contact confirmed", complaint.status, complaint.status)
     return complaint
-
-
-def _sha256(upload) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
 
 
 def body_zone(complaint: Complaint) -> ZoneInfo:

@@ -3,7 +3,6 @@ by two people of the organisation (as commission staff enter protocols: the same
 the same comparison of two entries), and compared with the published record by the rules
 (integrity/rules.py) after every change on either side."""
 
-import hashlib
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -12,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from common import uploads
-from common.errors import ApplicationError, NotAllowed, OutOfScope
+from common.errors import ApplicationError, NotAllowed, OutOfScope, refuse_all
 from common.events import log_event
 from common.public_cache import results_changed
 from common.text import says_something
@@ -36,14 +35,18 @@ def organisation_of(user: AbstractBaseUser) -> Organisation | None:
     the one they coordinate."""
     if not user.is_authenticated:
         return None
-    accreditation = (
+    accreditation = _approved_accreditation(user)
+    if accreditation is not None:
+        return accreditation.organisation
+    return Organisation.objects.filter(coordinators=user).order_by("pk").first()
+
+
+def _approved_accreditation(user) -> Accreditation | None:
+    return (
         Accreditation.objects.filter(user=user, status=Accreditation.Status.APPROVED)
         .select_related("organisation")
         .first()
     )
-    if accreditation is not None:
-        return accreditation.organisation
-    return Organisation.objects.filter(coordinators=user).order_by("pk").first()
 
 
 @transaction.atomic
@@ -71,13 +74,13 @@ def copy_submit(
     for image in images:
         if problems := uploads.upload_problems(image, types=IMAGE_TYPES, max_bytes=IMAGE_MAX_BYTES):
             errors.setdefault("images", []).extend(problems)
-    _refuse(errors)
+    refuse_all(errors)
     copy = ProtocolCopy.objects.create(
         election=contest.election, station=station, contest=contest, organisation=organisation,
         submitted_by=user, source=source, signed_by_chair=signed_by_chair,
         signed_by_secretary=signed_by_secretary, sealed=sealed,
     )  # fmt: skip
-    hashes = [_sha256(image) for image in images]
+    hashes = [uploads.sha256(image) for image in images]
     for image, sha in zip(images, hashes, strict=True):
         CopyImage.objects.create(copy=copy, image=image, sha256=sha)
     _transcription(copy, user, 1, data)
@@ -98,7 +101,7 @@ def copy_transcribe(*, copy: ProtocolCopy, user, data: EntryData) -> ProtocolCop
     copy = ProtocolCopy.objects.select_for_update().select_related("contest").get(pk=copy.pk)
     if organisation_of(user) != copy.organisation:
         raise OutOfScope("copy: " + _("the copy is not your organisation's"))
-    _refuse(_shape_errors(copy.contest, data))
+    refuse_all(_shape_errors(copy.contest, data))
     if copy.status == Status.TRANSCRIBED:
         raise ApplicationError("copy: " + _("the copy is transcribed already"))
     if copy.status == Status.MISMATCH:  # a new round: this is its first transcription
@@ -132,9 +135,7 @@ def copy_transcribe(*, copy: ProtocolCopy, user, data: EntryData) -> ProtocolCop
 def _accredited_here(user, station: Station, contest: Contest) -> None:
     """An observer submits copies where their accreditation lets them observe: its election,
     and its regions if it names any (a coordinator, for the organisation, anywhere)."""
-    accreditation = Accreditation.objects.filter(
-        user=user, status=Accreditation.Status.APPROVED
-    ).first()
+    accreditation = _approved_accreditation(user)
     if accreditation is None:
         return
     regions = set(accreditation.regions.values_list("pk", flat=True))
@@ -148,26 +149,11 @@ def _shape_errors(contest: Contest, data: EntryData) -> dict[str, list[str]]:
     return entry_shape_errors(data, list(contest.ballot_lines.order_by("position")))
 
 
-def _refuse(errors: dict[str, list[str]]) -> None:
-    if errors:
-        first, messages = next(iter(errors.items()))
-        raise ApplicationError(f"{first}: {messages[0]}", errors=errors)
-
-
 def _transcription(copy: ProtocolCopy, user, round_: int, data: EntryData) -> CopyTranscription:
     return CopyTranscription.objects.create(
         copy=copy, user=user, cycle=copy.cycle, round=round_,
         votes={str(position): votes for position, votes in data.votes.items()}, **data.numbers,
     )  # fmt: skip
-
-
-def _sha256(upload) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
 
 
 def _check_after_commit(copy: ProtocolCopy) -> None:

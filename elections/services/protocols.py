@@ -15,7 +15,7 @@ from django.db.models import F, FilteredRelation, Max, Q
 from django.utils.translation import gettext as _
 
 from common import uploads
-from common.errors import ApplicationError, NotAllowed, StateConflict
+from common.errors import ApplicationError, NotAllowed, StateConflict, refuse_all
 from common.events import log_event
 from common.text import says_something
 from elections import access, checks
@@ -150,9 +150,7 @@ def _check_entry(
                 _("explain before submitting: %(warning)s") % {"warning": finding.message}
                 for finding in signals
             ]
-    if errors:
-        first = next(iter(errors.items()))
-        raise ProtocolInvalid(f"{first[0]}: {first[1][0]}", errors=errors)
+    refuse_all(errors, ProtocolInvalid)
 
 
 def entry_shape_errors(data: EntryData, lines: list[BallotLine]) -> dict[str, list[str]]:
