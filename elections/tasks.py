@@ -28,6 +28,7 @@ from elections.services.publication import (
     queue_publication,
     unpublished_protocols,
 )
+from elections.signals import contests_aggregated, records_published
 
 HEARTBEAT_KEY = "health:heartbeat"
 REFRESH_RUN_SECONDS = 2.0  # a run of the aggregation task, before it lets others have the worker
@@ -50,6 +51,7 @@ def refresh_contests() -> int:
         for contest_id in contest_ids:
             # After the tallies are committed, so the files never show totals rolled back.
             contest_snapshot_write(contest_id=contest_id)
+        contests_aggregated.send(sender=refresh_contests, contest_ids=contest_ids)
         done += contest_ids
         if time.monotonic() - started > REFRESH_RUN_SECONDS and not app.conf.task_always_eager:
             queue.once(REFRESH_CONTESTS)  # at once, behind whatever is waiting
@@ -68,6 +70,7 @@ def publish_pending() -> int:
     published = 0
     while batch := protocols_publish():
         station_snapshots_write(publications=batch)  # after the records are committed
+        records_published.send(sender=publish_pending, publications=batch)
         queue_aggregation()  # the contests' station counts and files; their sums are in
         published += len(batch)
     return published

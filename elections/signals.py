@@ -1,0 +1,13 @@
+"""What the elections app announces, for the apps built on it (which it must not import).
+
+Sent by the tasks after each commit, in the worker that did the work (in the process when tasks
+run eagerly). Receivers queue their own tasks by name and return at once: a receiver that
+raises would fail the sending task's run, after its work is committed.
+"""
+
+from django.dispatch import Signal
+
+# After a publication batch is committed: ``publications``, the Publication rows appended.
+records_published = Signal()
+# After an aggregation slice is committed and its snapshot files written: ``contest_ids``.
+contests_aggregated = Signal()
