@@ -17,10 +17,11 @@ timed = @echo "==> manage.py $(1)"; start=$$(date +%s%N); $(BIN)/python manage.p
 
 install: $(INSTALLED)
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml verifier/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e ./verifier
 	touch $@
 
 demo: STARTED := $(shell date +%s)
