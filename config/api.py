@@ -1,5 +1,6 @@
 """Every /api/v1/ route, in one place."""
 
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from complaints.api import ComplaintRegisterViewSet
@@ -27,4 +28,4 @@ router.register("complaints", ComplaintRegisterViewSet, basename="complaint")
 router.register("discrepancies", DiscrepancyViewSet, basename="discrepancy")
 router.register("parallel-counts", ParallelCountViewSet, basename="parallel-count")
 
-urlpatterns = router.urls
+urlpatterns = [*router.urls, path("log/", include("transparency.api_urls"))]

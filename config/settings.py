@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "complaints",
     "integrity",
     "forensics",
+    "transparency",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -195,6 +196,14 @@ COMPLAINTS_FILING_RATE = env.str("COMPLAINTS_FILING_RATE", default="10/hour")
 # A station with an observer's copy but no published record this long after its close is a
 # discrepancy (integrity/rules.py, unpublished_after_close).
 INTEGRITY_UNPUBLISHED_HOURS = env.float("INTEGRITY_UNPUBLISHED_HOURS", default=12.0)
+# The transparency log's signed checkpoints (transparency/keys.py, README "The transparency
+# log"): the CEC's Ed25519 signing key as a note signer key ("PRIVATE+KEY+…", made by
+# `manage.py transparency_key`), given in TRANSPARENCY_KEY or in the file TRANSPARENCY_KEY_FILE;
+# with neither, the tree is kept but no checkpoint is signed. The key's name is the log's origin:
+# TRANSPARENCY_ORIGIN is the name `transparency_key` gives a new key.
+TRANSPARENCY_KEY = env.str("TRANSPARENCY_KEY", default="")
+TRANSPARENCY_KEY_FILE = env.str("TRANSPARENCY_KEY_FILE", default=str(VAR_DIR / "transparency.key"))
+TRANSPARENCY_ORIGIN = env.str("TRANSPARENCY_ORIGIN", default="saylau.kz/log")
 # A station report stated more than this before the server receives it needs a reason.
 REPORT_LATE_MINUTES = env.int("REPORT_LATE_MINUTES", default=60)
 
@@ -237,6 +246,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep": {"task": "elections.sweep", "schedule": 30.0},
     # Observers' copies checked against records published since the last run.
     "integrity-sweep": {"task": "integrity.sweep", "schedule": 60.0},
+    # The transparency log takes in records that came without the signal, and signs, every minute.
+    "transparency-extend": {"task": "transparency.extend", "schedule": 60.0},
     # Observers' badges stop being valid once the results are final.
     "expire-accreditations": {"task": "observers.expire_accreditations", "schedule": 3600.0},
 }

@@ -13,3 +13,10 @@ WHITENOISE_AUTOREFRESH = True
 
 # Tests make many requests from one address in a minute; the throttles' own tests set a rate.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "pages": None}}  # noqa: F405
+
+# The transparency log's checkpoints are signed in tests with this key, made for tests only by
+# `manage.py transparency_key --out FILE --name saylau.test/log` (never a deployment's key).
+TRANSPARENCY_KEY = (
+    "PRIVATE+KEY+saylau.test/log+65246c73+ATwNAdqe0iQ+uLhoedkNTRN3R4muCHtXmXjUTbMb/UxC"
+)
+TRANSPARENCY_KEY_FILE = ""

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("observers.urls")),
     path("", include("complaints.urls")),
     path("", include("integrity.urls")),
+    path("", include("transparency.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -12,6 +12,7 @@ from django.db import connection
 TRIGGERS = importlib.import_module("elections.migrations.0008_append_only_triggers")
 COMPLAINTS = importlib.import_module("complaints.migrations.0002_decisions_and_history_are_final")
 COMPLAINTS_NOW = importlib.import_module("complaints.migrations.0003_remedies_courts_attachments")
+LOG = importlib.import_module("transparency.migrations.0002_append_only_triggers")
 COMPLAINT_TRIGGERS = [
     "complaints_complaintevent_no_update", "complaints_complaintevent_no_delete",
     "complaints_complaint_decided_no_update", "complaints_complaint_decided_no_delete",
@@ -19,13 +20,16 @@ COMPLAINT_TRIGGERS = [
 
 
 def drop_triggers() -> None:
-    drop = {"sqlite": TRIGGERS._drop_sqlite, "postgresql": TRIGGERS._drop_postgres}
-    _execute(drop[connection.vendor]())
+    """The publication log's and the transparency log's (an insider rewrites both)."""
+    for module in (TRIGGERS, LOG):
+        drop = {"sqlite": module._drop_sqlite, "postgresql": module._drop_postgres}
+        _execute(drop[connection.vendor]())
 
 
 def create_triggers() -> None:
-    create = {"sqlite": TRIGGERS._sqlite, "postgresql": TRIGGERS._postgres}
-    _execute(create[connection.vendor]())
+    for module in (TRIGGERS, LOG):
+        create = {"sqlite": module._sqlite, "postgresql": module._postgres}
+        _execute(create[connection.vendor]())
 
 
 def _execute(statements: list[str]) -> None:

@@ -1,10 +1,10 @@
 """The floor plan holds: imports run one way, and no module imports itself round a circle.
 
-`common` imports no app; `stations` ← `elections` ← `observers` ← `complaints` ← `integrity`,
-and `elections` ← `forensics`;
+`common` imports no app; `stations` ← `elections` ← `observers` ← `complaints` ← `integrity`
+← `transparency`, `integrity` ← `standards`, and `elections` ← `forensics`;
 `config` wires
 and may import anything, and nothing but Django (settings, URLs, WSGI, Celery) imports `config`;
-`elections.public` imports no service, task or protocol model. Imports
+`elections.public` and `standards` import no service, task or protocol model. Imports
 inside functions count too: a deferred import is still a dependency. Migrations and tests are
 outside the plan.
 """
@@ -22,6 +22,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "complaints": {"common", "stations", "elections", "observers"},
     "integrity": {"common", "stations", "elections", "observers", "complaints"},
     "forensics": {"common", "stations", "elections"},
+    "transparency": {"common", "stations", "elections", "observers", "complaints", "integrity"},
+    "standards": {"common", "stations", "elections", "observers", "complaints", "integrity"},
     "config": {
         "common",
         "stations",
@@ -30,6 +32,8 @@ MAY_IMPORT: dict[str, set[str]] = {
         "complaints",
         "integrity",
         "forensics",
+        "transparency",
+        "standards",
     },
 }
 # Inside a package, what a part must not import: the public site reads published records,
@@ -45,6 +49,8 @@ MUST_NOT_IMPORT: dict[str, tuple[str, ...]] = {
         "elections.tasks",
     ),
 }
+# The open standards' files are public files too: the same published records, nothing else.
+MUST_NOT_IMPORT["standards"] = MUST_NOT_IMPORT["elections.public"]
 
 
 def imports_of(source: str, module: str) -> set[str]:

@@ -1,0 +1,136 @@
+"""Extending the log's tree past the publication log, signing checkpoints, taking cosignatures.
+
+Publishers append records (elections); the log follows them: `log_extend` reads the records
+after the tree's size, in sequence, and adds their leaves; `checkpoint_sign` signs the new
+size's root. Both hold the log's advisory lock on Postgres (SQLite lets one writer in at a
+time), and the tables' unique constraints refuse a leaf, a node or a size twice whatever
+happens: the log never signs two roots for one size.
+"""
+
+import logging
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from saylau_verify.merkle import canonical_json, leaf_hash
+
+from common.errors import StateConflict, refuse
+from common.events import log_event
+from common.public_cache import results_changed
+from elections.models import Publication
+from transparency import keys, tree
+from transparency.models import Checkpoint, Cosignature, Node, Witness
+
+LOG_LOCK = 0x5341594D  # the Postgres advisory lock the log's writers take turns on ("SAYM")
+EXTEND_BATCH = 2000  # leaves per transaction
+
+logger = logging.getLogger(__name__)
+
+
+def _take_the_log() -> None:
+    """Hold the log until this transaction ends (see publication._take_the_chain)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOG_LOCK])
+
+
+@transaction.atomic
+def log_extend(*, limit: int = EXTEND_BATCH) -> int:
+    """Add the leaves of the next published records (at most ``limit``); returns how many.
+
+    Leaf ``i`` is the record of sequence ``i + 1``: the records are read in sequence from the
+    tree's size on, and a gap in the sequence (which the chain's own check reports) stops the
+    extension there.
+    """
+    _take_the_log()
+    at = tree.size()
+    rows = Publication.objects.filter(sequence__gt=at).order_by("sequence")
+    hashes = []
+    for sequence, record in rows.values_list("sequence", "record")[:limit]:
+        if sequence != at + len(hashes) + 1:
+            logger.warning("publication log: sequence %s follows %s", sequence, at + len(hashes))
+            break
+        hashes.append(leaf_hash(canonical_json(record)))
+    if hashes:
+        Node.objects.bulk_create(tree.append(hashes, at))
+    return len(hashes)
+
+
+def log_catch_up() -> int:
+    """Extend the tree until it holds every published record; returns how many leaves."""
+    added = 0
+    while batch := log_extend():
+        added += batch
+    return added
+
+
+@transaction.atomic
+def checkpoint_sign() -> Checkpoint | None:
+    """Sign the tree's current size, unless it is signed already (or no key is configured)."""
+    _take_the_log()
+    size = tree.size()
+    latest = Checkpoint.objects.order_by("-size").values_list("size", flat=True).first() or 0
+    if size == 0 or size <= latest:
+        return None
+    signer = keys.signer()
+    if signer is None:
+        logger.warning("transparency log: no signing key configured, checkpoint %s unsigned", size)
+        return None
+    now = timezone.now().replace(microsecond=0)
+    root = tree.root(size)
+    note = keys.sign_checkpoint(signer, size, root, now)
+    checkpoint = Checkpoint.objects.create(
+        size=size,
+        root=root,
+        origin=signer.name,
+        time=now,
+        key_name=signer.name,
+        verifier_key=signer.verifier_key,
+        note=note,
+    )
+    log_event("transparency.checkpoint", size=size, root=root.hex())
+    transaction.on_commit(results_changed)  # the station pages' links to proofs
+    return checkpoint
+
+
+def log_bring_up_to_date() -> Checkpoint | None:
+    """What the task does: every published record into the tree, then the new size signed."""
+    log_catch_up()
+    return checkpoint_sign()
+
+
+def cosignature_add(*, checkpoint: Checkpoint, line: str) -> tuple[Cosignature, bool]:
+    """Keep a witness's cosignature line of ``checkpoint`` if it verifies under a registered
+    witness's key; returns (the cosignature, whether it is new). The same line twice is kept
+    once; another line from a witness that cosigned this checkpoint already is refused."""
+    line = line.strip()
+    name = keys.signature_name(line)
+    if name is None:
+        refuse("body", _("not a signature line: expected “— <name> <base64 signature>”"))
+    witness = Witness.objects.filter(name=name).first()
+    if witness is None:
+        refuse("body", _("unknown witness: no witness key named %(name)s is registered") % {
+            "name": name})  # fmt: skip
+    cosigned_at = keys.cosignature_time(witness.verifier_key, checkpoint.note, line)
+    if cosigned_at is None:
+        refuse(
+            "body",
+            _("bad signature: it does not verify for this checkpoint under the key %(name)s")
+            % {"name": name},
+        )
+    with transaction.atomic():
+        existing = Cosignature.objects.filter(checkpoint=checkpoint, witness=witness).first()
+        if existing is not None:
+            if existing.line == line:
+                return existing, False
+            refuse(
+                "body",
+                _("%(name)s has already cosigned this checkpoint, with another line")
+                % {"name": name},
+                StateConflict,
+            )
+        cosignature = Cosignature.objects.create(
+            checkpoint=checkpoint, witness=witness, line=line, time=cosigned_at
+        )
+    log_event("transparency.cosignature", size=checkpoint.size, witness=name)
+    return cosignature, True
