@@ -8,6 +8,7 @@ number ("-51.5", a longitude as an export renders it). Every CSV the site writes
 """
 
 import csv
+import io
 import re
 from collections.abc import Iterable
 from typing import IO, Any
@@ -41,3 +42,14 @@ class SafeWriter:
 
 def csv_writer(out: IO[str]) -> SafeWriter:
     return SafeWriter(out)
+
+
+def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterable[str]:
+    """Each row as one line of CSV, for a streamed response."""
+    out = io.StringIO()
+    writer = csv_writer(out)
+    for row in rows:
+        out.seek(0)
+        out.truncate()
+        writer.writerow(row)
+        yield out.getvalue()

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "integrity",
     "forensics",
     "transparency",
+    "standards",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -248,6 +249,8 @@ CELERY_BEAT_SCHEDULE = {
     "integrity-sweep": {"task": "integrity.sweep", "schedule": 60.0},
     # The transparency log takes in records that came without the signal, and signs, every minute.
     "transparency-extend": {"task": "transparency.extend", "schedule": 60.0},
+    # The forensic figures of every party list whose records moved on (forensics/tasks.py).
+    "forensics-refresh": {"task": "forensics.refresh", "schedule": 60.0},
     # Observers' badges stop being valid once the results are final.
     "expire-accreditations": {"task": "observers.expire_accreditations", "schedule": 3600.0},
 }

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("stations.urls")),
     path("", include("elections.urls")),
     path("results/", include("elections.public.urls")),
+    path("results/", include("standards.urls")),
+    path("results/", include("forensics.urls")),
     path("", include("observers.urls")),
     path("", include("complaints.urls")),
     path("", include("integrity.urls")),

@@ -11,3 +11,8 @@ from django.dispatch import Signal
 records_published = Signal()
 # After an aggregation slice is committed and its snapshot files written: ``contest_ids``.
 contests_aggregated = Signal()
+# Unlike the two above, sent while the election archive is written (services.archive), for
+# the apps that add files to it: ``archive``, the open zip file. Each receiver writes its
+# members and returns {member name: SHA-256}, which the manifest lists; one that raises fails
+# the archive, which is then not written half.
+archive_writing = Signal()

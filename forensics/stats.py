@@ -85,6 +85,18 @@ def _near_integer(percent: np.ndarray) -> np.ndarray:
 def integer_excess(stations: Stations, seed: int = 2016, replicates: int = REPLICATES):
     """Kobak et al.'s test: observed whole-number turnouts and shares against binomial
     resampling of the same stations, ``replicates`` times, with ``seed`` (reproducible)."""
+    whole = np.zeros(len(stations), dtype=np.int64)
+    return integer_excess_by_area(stations, [whole], seed, replicates)[0][0]
+
+
+def integer_excess_by_area(
+    stations: Stations, levels: list[np.ndarray], seed: int = 2016, replicates: int = REPLICATES
+) -> list[list[IntegerExcess]]:
+    """The same test for every area of several levels at once, from one resampling of all the
+    stations: ``levels`` label each station with its area's index at that level (0, 1, …), and
+    each area's null counts its own stations in the same replicates. Returns, per level, each
+    area's figures by index. One resampling, so the nation's figures are the same whether or
+    not its regions and districts are asked for too."""
     turnout, share = stations.turnout(), stations.share()
     kept = (
         (stations.voters >= MIN_VOTERS) & (turnout <= MAX_PERCENT) & (share <= MAX_PERCENT)
@@ -92,20 +104,37 @@ def integer_excess(stations: Stations, seed: int = 2016, replicates: int = REPLI
     )  # fmt: skip
     voters, received = stations.voters[kept], stations.received[kept]
     t, s = turnout[kept] / 100, share[kept] / 100
-    observed = int(_near_integer(turnout[kept]).sum() + _near_integer(share[kept]).sum())
+    labels = [np.asarray(level)[kept] for level in levels]
+    sizes = [int(np.asarray(level).max(initial=-1)) + 1 for level in levels]
+
+    def per_area(near: np.ndarray) -> list[np.ndarray]:
+        return [np.bincount(label, weights=near, minlength=size)
+                for label, size in zip(labels, sizes, strict=True)]  # fmt: skip
+
+    observed = per_area(_near_integer(turnout[kept]) + 0.0 + _near_integer(share[kept]))
+    counted = per_area(np.ones(len(voters)))
     rng = np.random.default_rng(seed)
-    counts = np.empty(replicates)
+    nulls = [np.empty((replicates, size)) for size in sizes]
     for replicate in range(replicates):
         given = rng.binomial(voters, t)
         leader = rng.binomial(received, s)
-        counts[replicate] = (
-            _near_integer(_percent(given, voters)).sum()
-            + _near_integer(_percent(leader, received)).sum()
-        )
-    mean, sd = float(counts.mean()), float(counts.std(ddof=1))
-    z = (observed - mean) / sd if sd > 0 else 0.0
-    p = 0.5 * math.erfc(z / math.sqrt(2))
-    return IntegerExcess(int(kept.sum()), observed, mean, sd, z, p, seed)
+        near = _near_integer(_percent(given, voters)) + 0.0
+        near += _near_integer(_percent(leader, received))
+        for null, counts in zip(nulls, per_area(near), strict=True):
+            null[replicate] = counts
+    found = []
+    for observed_counts, counted_counts, null in zip(observed, counted, nulls, strict=True):
+        mean = null.mean(axis=0)
+        sd = null.std(axis=0, ddof=1) if replicates > 1 else np.zeros(len(mean))
+        areas = []
+        for area in range(len(mean)):
+            z = (observed_counts[area] - mean[area]) / sd[area] if sd[area] > 0 else 0.0
+            p = 0.5 * math.erfc(z / math.sqrt(2))
+            counts = int(counted_counts[area]), int(observed_counts[area])
+            null_of = float(mean[area]), float(sd[area])
+            areas.append(IntegerExcess(*counts, *null_of, float(z), p, seed))
+        found.append(areas)
+    return found
 
 
 # --- Mebane's battery -------------------------------------------------------------------------
@@ -196,3 +225,55 @@ def benjamini_hochberg(p_values: list[float], q: float = 0.05) -> list[bool]:
             largest = rank
     rejected = set(order[:largest])
     return [index in rejected for index in range(m)]
+
+
+# --- per-station signals -----------------------------------------------------------------------
+
+HIGH_PERCENT = 95.0
+OUTLIER_SD = 3.0
+MIN_NEIGHBOURS = 4  # the other stations of a district needed to call one an outlier there
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Per station: worth a look, never a verdict."""
+
+    turnout_high: np.ndarray  # at or above 95 %, or more than 3 SD above its district's others
+    share_high: np.ndarray  # the leader's share, likewise
+    whole_numbers: np.ndarray  # turnout and share both within 0.05 points of whole percentages
+
+    @property
+    def both_high(self) -> np.ndarray:
+        return self.turnout_high & self.share_high
+
+    def any(self) -> np.ndarray:
+        return self.turnout_high | self.share_high | self.whole_numbers
+
+
+def _above_the_others(values: np.ndarray, district: np.ndarray) -> np.ndarray:
+    """More than OUTLIER_SD standard deviations above the mean of the *other* stations of its
+    district (leaving the station out: with it in, one outlier in ten can never reach 3 SD)."""
+    known = ~np.isnan(values)
+    x = np.where(known, values, 0.0)
+    size = int(district.max(initial=-1)) + 1
+    n = np.bincount(district, weights=known, minlength=size)[district]
+    total = np.bincount(district, weights=x, minlength=size)[district]
+    squares = np.bincount(district, weights=x * x, minlength=size)[district]
+    others = n - known
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = (total - x) / others
+        variance = (squares - x * x - others * mean * mean) / (others - 1)
+        sd = np.sqrt(np.maximum(variance, 0))
+        outlier = (others >= MIN_NEIGHBOURS) & (sd > 0) & (x > mean + OUTLIER_SD * sd)
+    return known & outlier
+
+
+def station_signals(stations: Stations, district: np.ndarray) -> Signals:
+    """``district`` labels each station with its district's index (0, 1, …)."""
+    turnout, share = stations.turnout(), stations.share()
+    district = np.asarray(district)
+    with np.errstate(invalid="ignore"):
+        turnout_high = (turnout >= HIGH_PERCENT) | _above_the_others(turnout, district)
+        share_high = (share >= HIGH_PERCENT) | _above_the_others(share, district)
+    whole = _near_integer(turnout) & _near_integer(share)
+    return Signals(turnout_high, share_high, whole)

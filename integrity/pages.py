@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from common.spreadsheets import csv_writer
 from elections.models import BallotLine
+from forensics.reports import worth_a_look
 from integrity import rules
 from integrity.models import Discrepancy
 from integrity.open_data import (
@@ -69,6 +70,7 @@ def integrity(request: HttpRequest) -> HttpResponse:
             "more": len(discrepancies) == PAGE_ROWS,
             "parallel": [_parallel_display(parallel_row(c)) for c in public_parallel_counts()],
             "valid": VALID,
+            "worth_a_look": worth_a_look(chosen["region"]),
         },
     )
 

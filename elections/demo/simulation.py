@@ -47,6 +47,7 @@ SHARE_EARLY = 0.009  # stations opened at 06:00 by decision (92 of 10,233 in 202
 REPLAY = "replayed by simulate_election_night"
 SHARE_MISMATCH = 0.02  # second entries with two vote lines swapped: a supervisor resolves them
 SHARE_INVALID = 0.01  # protocols with many invalid ballots: explained, then reviewed
+LEADING_PARTY = "AMANAT"  # the reference election's leader: where stuffed ballots go
 SHARE_FULL_TURNOUT = 0.003  # closed stations (hospitals, units) where nearly all voted: flagged
 WAVE = 200  # stations per wave: in the process (no broker) each wave is published at its end
 # In the process, the wave's contests are aggregated (station counts, snapshot files) only every
@@ -95,9 +96,19 @@ def simulation_staff() -> Staff:
 
 class Night:
     def __init__(
-        self, election: Election, *, seed: int, progress: Progress, speed: float = 0, jobs: int = 1
+        self,
+        election: Election,
+        *,
+        seed: int,
+        progress: Progress,
+        speed: float = 0,
+        jobs: int = 1,
+        stuff: float = 0,
+        stuff_region: str = "",
     ):
         self.election = election
+        # ``stuff`` % of ``stuff_region``'s stations stuffed: what the forensic pages should find.
+        self.stuff, self.stuff_region = stuff, stuff_region
         self.jobs = jobs  # stations worked on at once, each by its own thread and connection
         self._lock = threading.Lock()
         self.seed = seed
@@ -237,6 +248,24 @@ class Night:
         return events
 
     def issued(self, station: Station) -> int:
+        """Ballots given out at the station: as voters came (below), or stuffed. A stuffed
+        station's turnout is pushed to 85–97 %, half of them to a whole percentage, as a pen
+        writes it (Kobak et al.'s fingerprint); the extra ballots all go to the leader."""
+        natural = self._voted(station)
+        if not self.stuffed(station):
+            return natural
+        rng = random.Random(f"{self.seed}-stuffed-{station.pk}")
+        voters = station.registered_voters
+        issued = max(natural, round(voters * rng.uniform(0.85, 0.97)))
+        whole = round(round(100 * issued / voters) * voters / 100) if voters else issued
+        return whole if rng.random() < 0.5 and natural <= whole <= voters else issued
+
+    def stuffed(self, station: Station) -> bool:
+        if not self.stuff or station.region.code != self.stuff_region:
+            return False
+        return random.Random(f"{self.seed}-stuff-{station.pk}").random() * 100 < self.stuff
+
+    def _voted(self, station: Station) -> int:
         """Voters who received ballots at the station: its region's 2023 turnout, give or take."""
         rng = random.Random(f"{self.seed}-turnout-{station.pk}")
         if rng.random() < SHARE_FULL_TURNOUT:
@@ -367,13 +396,25 @@ class Night:
             "l7_valid": valid,
         }  # fmt: skip
         weights = [self._weight(line, rng) for line in lines]
-        votes = dict(zip([line.position for line in lines], apportion(valid, weights), strict=True))
+        extra = min(issued - self._voted(station), valid)  # stuffed ballots, all for the leader
+        shares = apportion(valid - extra, weights)
+        shares[self._leader(lines, weights)] += extra
+        votes = dict(zip([line.position for line in lines], shares, strict=True))
         explanation = ""
         if issued and invalid * 100 >= issued * self.election.invalid_warning_percent:
             explanation = "Many ballots were marked for more than one party; see the minutes."
         if issued * 100 > voters * self.election.turnout_quarantine_percent:
             explanation = "A closed station (hospital): nearly every registered voter voted."
         return numbers, votes, explanation
+
+    @staticmethod
+    def _leader(lines: list[BallotLine], weights: list[float]) -> int:
+        """The index of the leading party's line (or its candidate's), else the heaviest."""
+        for index, line in enumerate(lines):
+            party = line.party or (line.candidate.party if line.candidate_id else None)
+            if party is not None and party.short_name == LEADING_PARTY:
+                return index
+        return max(range(len(lines)), key=weights.__getitem__)
 
     def _weight(self, line: BallotLine, rng: random.Random) -> float:
         noise = rng.lognormvariate(0, 0.2)

@@ -5,6 +5,8 @@ A zip file holding:
 - `scans.csv`: each published scan's file name and its SHA-256 when the archive was made;
 - `totals.json`: each contest's nationwide totals as the commission stores them, by ballot
   position;
+- the files the apps built on elections add (`elections.signals.archive_writing`): the open
+  standards' Data Package and NIST file of each election under `standards/<election>/`;
 - `manifest.json`: the format, when it was made, the chain's head, and each file's SHA-256.
 
 `archive_problems` needs nothing but the file: each hash, each link, each scan against the
@@ -32,6 +34,7 @@ from elections.services.publication import (
     protocols_publish,
     scan_sha256,
 )
+from elections.signals import archive_writing
 
 FORMAT = 1
 FILES = ("chain.jsonl", "scans.csv", "totals.json")
@@ -94,6 +97,8 @@ def archive_write(path: Path) -> ArchiveSummary:
         data = json.dumps(totals, ensure_ascii=False, indent=1, sort_keys=True).encode()
         archive.writestr("totals.json", data)
         hashes["totals.json"] = hashlib.sha256(data).hexdigest()
+        for _receiver, written in archive_writing.send(sender=archive_write, archive=archive):
+            hashes.update(written)  # the files of the apps built on elections
         manifest = {"format": FORMAT, "created": timezone.now().isoformat(), "head": head,
                     **counts, "files": hashes}  # fmt: skip
         archive.writestr("manifest.json", json.dumps(manifest, indent=1, sort_keys=True))

@@ -10,11 +10,15 @@ from stations.models import District, Region, Station
 Role = Assignment.Role
 _READ = ["view_protocol", "view_protocolentry", "view_contest", "view_election", "view_station"]
 _ORGANISATIONS = ["view_organisation", "add_organisation", "change_organisation"]
+# The forensic signals of their area's stations (a review list: worth a look, never a verdict).
+_SIGNALS = ["view_stationsignal"]
 # Model permissions per role; which stations they apply to is decided by the assignment rows.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.PRECINCT: [*_READ, "add_protocolentry"],
     # A territorial commission accredits its region's domestic organisations.
-    Role.TERRITORIAL: [*_READ, "add_protocolentry", "change_protocol", *_ORGANISATIONS],
+    Role.TERRITORIAL: [
+        *_READ, "add_protocolentry", "change_protocol", *_ORGANISATIONS, *_SIGNALS
+    ],  # fmt: skip
     # Only the CEC manages assignments: a territorial member could otherwise appoint a CEC one.
     Role.CEC: [
         *_READ,
@@ -33,8 +37,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "view_visit",
         "view_note",
         "view_protocolcopy",  # observers' copies' images before their organisation publishes
+        *_SIGNALS,
     ],  # fmt: skip
-    Role.AUDITOR: _READ,
+    Role.AUDITOR: [*_READ, *_SIGNALS],
 }
 
 

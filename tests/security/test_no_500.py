@@ -192,6 +192,7 @@ class World:
                 "region": night.station.region.code,
                 "station": f"{night.station.region.code}-{night.station.number}",
                 "fmt": "csv",
+                "name": "records",  # a table of the data package
                 "pk": night.station.pk,
                 "path": "scans/nothing.pdf",
                 "number": self.complaint.number,

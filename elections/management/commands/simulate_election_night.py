@@ -8,6 +8,7 @@ from elections.demo.simulation import Night
 from elections.models import Contest, ContestTally, Election
 from elections.services.aggregation import contests_needing_aggregation
 from elections.services.publication import unpublished_protocols
+from stations.models import Region
 
 CATCH_UP_SECONDS = 600  # how long to wait for the workers to publish and aggregate the rest
 
@@ -39,7 +40,20 @@ class Command(BaseCommand):
             "take turns)",
         )  # fmt: skip
 
+        parser.add_argument(
+            "--stuff", type=float, default=0, metavar="PCT",
+            help="make PCT %% of one region's stations look stuffed (turnout and the leader's "
+            "votes pushed up, some to whole percentages), to see what the forensic pages show",
+        )  # fmt: skip
+        parser.add_argument(
+            "--stuff-region", default="TUR", help="the region --stuff touches (default TUR)"
+        )
+
     def handle(self, *args, **options) -> None:
+        if not 0 <= options["stuff"] <= 100:
+            raise CommandError("--stuff: give a percentage from 0 to 100")
+        if options["stuff"] and not Region.objects.filter(code=options["stuff_region"]).exists():
+            raise CommandError(f"--stuff-region: no region {options['stuff_region']!r}")
         if not 0 <= options["reporting"] <= 100:
             raise CommandError("--reporting: give a percentage from 0 to 100")
         if not 1 <= options["jobs"] <= 16:
@@ -63,11 +77,17 @@ class Command(BaseCommand):
             speed=options["speed"],
             jobs=jobs,
             progress=self.stdout.write,
+            stuff=options["stuff"],
+            stuff_region=options["stuff_region"],
         )
         night.run_day()
         night.run_night(options["reporting"])
         self._catch_up()
         self._summary(night)
+        if night.stuff:
+            stuffed = sum(night.stuffed(station) for station in night.stations)
+            page = f"/results/{election.code}/contests/mazhilis-list/integrity/"
+            self.stdout.write(f"stuffed: {stuffed:,} stations of {night.stuff_region} ({page})")
 
     def _catch_up(self) -> None:
         """With real workers, wait until every acceptance is published and aggregated."""

@@ -1,23 +1,20 @@
 """`manage.py forensics --election CODE [--contest CODE]` or `--csv FILE`: the forensic figures
-of a count (forensics/stats.py), from this site's published records or from any per-station
-CSV with the columns station, voters, given, received, leader_votes."""
+of a count (forensics/analysis.py), from this site's published records or from any per-station
+CSV with the columns station, voters, given, received, leader_votes (and, to compare areas,
+region and district) — the file the integrity pages offer is one."""
 
 import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from forensics.records import contest_stations
-from forensics.stats import (
-    Stations,
-    benford_second_digit_mean,
-    both_high,
-    correlation,
-    digit_tests,
-    integer_excess,
-)
+from forensics.analysis import DISTRICT, NATION, REGION, SEED, Analysis, Row, analyse
+from forensics.records import contest_records, party_list
+from forensics.services import rows_of
+from forensics.stats import REPLICATES, benford_second_digit_mean
 
-COLUMNS = ("station", "voters", "given", "received", "leader_votes")
+REQUIRED = ("station", "voters", "given", "received", "leader_votes")
+AREAS = ("region", "district")
 
 
 class Command(BaseCommand):
@@ -26,58 +23,85 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         source = parser.add_mutually_exclusive_group(required=True)
         source.add_argument("--election", help="an election's code: its published records")
-        source.add_argument("--csv", type=Path, help="a per-station CSV: " + ", ".join(COLUMNS))
+        source.add_argument(
+            "--csv", type=Path,
+            help="a per-station CSV: " + ", ".join(REQUIRED) + " (and region, district)",
+        )  # fmt: skip
         parser.add_argument("--contest", help="a contest's code (default: the party-list one)")
-        parser.add_argument("--seed", type=int, default=2016, help="the resampling's seed")
-        parser.add_argument("--replicates", type=int, default=1000)
+        parser.add_argument("--seed", type=int, default=SEED, help="the resampling's seed")
+        parser.add_argument("--replicates", type=int, default=REPLICATES)
 
     def handle(self, *args, **options) -> None:
         if options["csv"]:
-            stations, label = _read_csv(options["csv"]), str(options["csv"])
+            rows, label = _read_csv(options["csv"]), str(options["csv"])
         else:
             try:
-                label, rows = contest_stations(options["election"], options["contest"])
+                contest = party_list(options["election"], options["contest"])
             except LookupError as exc:
                 raise CommandError(str(exc)) from exc
-            stations = Stations.of(rows)
-        if len(stations) < 2:
+            rows, label = rows_of(contest_records(contest)), f"{options['election']} {contest.code}"
+        if len(rows) < 2:
             raise CommandError("fewer than two stations: nothing to compare")
-        excess = integer_excess(stations, seed=options["seed"], replicates=options["replicates"])
-        digits = digit_tests(stations.leader)
+        if options["replicates"] < 2:
+            raise CommandError("--replicates: at least 2, to estimate the null's spread")
+        analysis = analyse(rows, seed=options["seed"], replicates=options["replicates"])
+        self._print(label, analysis)
+
+    def _print(self, label: str, analysis: Analysis) -> None:
         write = self.stdout.write
-        write(f"{label}: {len(stations):,} stations, {excess.stations:,} counted "
+        whole = analysis.areas[(NATION, "")]
+        excess, digits = whole.excess, whole.digits
+        write(f"{label}: {whole.stations:,} stations, {excess.stations:,} counted "
               f"(at least 100 voters, turnout and share at most 99 %).")  # fmt: skip
         write(f"  whole-number percentages: observed {excess.observed:,}, null "
               f"{excess.null_mean:,.1f} ± {excess.null_sd:.1f} (seed {excess.seed}, "
-              f"{options['replicates']} replicates), excess {excess.excess:+,.1f}, "
+              f"{analysis.replicates} replicates), excess {excess.excess:+,.1f}, "
               f"z {excess.z:+.2f}, p {excess.p:.3g}")  # fmt: skip
-        write(f"  correlation of turnout with the leader's share: {correlation(stations):+.3f}")
-        write(f"  stations with both at or above 95 %: {both_high(stations):,}")
+        write(f"  correlation of turnout with the leader's share: {whole.correlation:+.3f}")
+        write(f"  stations with both at or above 95 %: {whole.both_high:,}; voters at stations "
+              f"with both at or above 80 %: {whole.top_right:.1%}")  # fmt: skip
         write(f"  digits (weak evidence on their own): second-digit mean {digits.second_mean:.3f} "
               f"(clean {benford_second_digit_mean():.3f}), last-digit mean "
               f"{digits.last_mean:.3f} (4.5), ending in 0 or 5 {digits.zero_or_five:.3f} (0.2), "
               f"of {digits.counts:,} counts")  # fmt: skip
+        for level, name in ((REGION, "regions"), (DISTRICT, "districts")):
+            areas = analysis.level(level)
+            if not areas:
+                continue
+            flagged = [area for area in areas if area.flagged]
+            write(f"  {len(areas)} {name} compared (Benjamini–Hochberg, false-discovery rate "
+                  f"5 %): {len(flagged)} flagged")  # fmt: skip
+            for area in flagged if level == DISTRICT else areas:
+                mark = "  flagged" if area.flagged else ""
+                write(f"    {area.key:<12} {area.stations:>6,} stations  excess "
+                      f"{area.excess.excess:+8.1f}  z {area.excess.z:+6.2f}  "
+                      f"p {area.excess.p:.3g}{mark}")  # fmt: skip
+        signals = analysis.signals
+        write(f"  stations worth a look (a signal, never a verdict): {len(signals):,}")
 
 
-def _read_csv(path: Path) -> Stations:
+def _read_csv(path: Path) -> list[Row]:
     try:
         with path.open(newline="", encoding="utf-8-sig") as file:
             reader = csv.DictReader(file)
-            missing = [name for name in COLUMNS if name not in (reader.fieldnames or [])]
+            columns = reader.fieldnames or []
+            missing = [name for name in REQUIRED if name not in columns]
             if missing:
-                raise CommandError(f"{path}: no column {', '.join(missing)} (needs {COLUMNS})")
-            rows = []
-            for line, row in enumerate(reader, start=2):
-                try:
-                    values = [int(row[name]) for name in COLUMNS[1:]]
-                except (TypeError, ValueError) as exc:
-                    raise CommandError(
-                        f"{path}, line {line}: voters, given, received and leader_votes are "
-                        f"whole numbers (station {row.get('station')!r})"
-                    ) from exc
-                if min(values) < 0:
-                    raise CommandError(f"{path}, line {line}: a count is negative")
-                rows.append(values)
+                raise CommandError(f"{path}: no column {', '.join(missing)} (needs {REQUIRED})")
+            return [_row(path, line, row) for line, row in enumerate(reader, start=2)]
     except OSError as exc:
         raise CommandError(f"{path}: {exc.strerror}") from exc
-    return Stations.of(rows)
+
+
+def _row(path: Path, line: int, row: dict) -> Row:
+    try:
+        values = [int(row[name]) for name in REQUIRED[1:]]
+    except (TypeError, ValueError) as exc:
+        raise CommandError(
+            f"{path}, line {line}: voters, given, received and leader_votes are whole numbers "
+            f"(station {row.get('station')!r})"
+        ) from exc
+    if min(values) < 0:
+        raise CommandError(f"{path}, line {line}: a count is negative")
+    areas = {name: (row.get(name) or "").strip() for name in AREAS}
+    return Row(row["station"], *values, **areas)
