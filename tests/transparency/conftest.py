@@ -16,6 +16,16 @@ class Log(Night):
         self.number, self.shift = 200, 0
 
     def publish(self, n: int, *, batch: int | None = None) -> list:
+        """n more stations accepted, then published here (not by the task: no signal)."""
+        self.accept_many(n)
+        published = []
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            while records := protocols_publish(limit=batch or 1000):
+                published += records
+        return published
+
+    def accept_many(self, n: int) -> None:
+        """n more stations, each with its protocol accepted."""
         stations = []
         for _ in range(n):
             self.number += 1
@@ -39,11 +49,6 @@ class Log(Night):
         for station in stations:
             self.shift += 1  # no two stations alike (a repeated result goes to a supervisor)
             self.accept(station, good_numbers(vote_1=400 - self.shift, vote_2=150 + self.shift))
-        published = []
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            while records := protocols_publish(limit=batch or 1000):
-                published += records
-        return published
 
 
 @pytest.fixture

@@ -121,6 +121,7 @@ def test_a_size_is_signed_once_and_only_when_the_tree_grew(log):
         (f"/api/v1/log/proof/inclusion/0/{2**64}", 400, "size", "must be a whole number"),
         ("/api/v1/log/proof/consistency/3/1", 400, "new", "signed checkpoint"),
         ("/api/v1/log/proof/consistency/0/3", 400, "old", "from 1"),
+        ("/api/v1/log/proof/consistency/4/3", 400, "old", "must not be greater than new"),
         ("/api/v1/log/records.jsonl?start=3&end=1", 400, "end", "must not be less than start"),
         ("/api/v1/log/records.jsonl?start=1e5", 400, "start", "whole number"),
         ("/api/v1/log/records/99", 404, None, "No leaf 99"),
