@@ -174,6 +174,8 @@ def test_the_page_speaks_kazakh_and_russian_with_the_same_numbers(list_night, la
 
 
 def test_regions_and_districts_have_their_pages_and_only_areas_of_the_list(list_night):
+    results = page("/results/night/contests/mazhilis-list/regions/KAR/")
+    assert "/results/night/contests/mazhilis-list/regions/KAR/integrity/" in results
     nation = page("/results/night/contests/mazhilis-list/integrity/")
     assert "/results/night/contests/mazhilis-list/regions/KAR/integrity/" in nation
     region = page("/results/night/contests/mazhilis-list/regions/KAR/integrity/")
