@@ -27,6 +27,7 @@ from stations.models import Station
 from tests.clients import api_for, client_for, current_code
 from tests.elections.conftest import Night
 from tests.factories import StationFactory
+from transparency.services import log_bring_up_to_date
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +137,28 @@ def test_every_public_api_endpoint_is_throttled(rate, published):
         "discrepancies", "parallel-counts",
     ]  # fmt: skip
     assert refused == [429] * len(public)
+
+
+def test_every_transparency_log_endpoint_is_public_and_throttled(rate, published):
+    """/api/v1/log/ is routed beside the router: its own list of doors."""
+    log_bring_up_to_date()
+    doors = [
+        "/api/v1/log/key", "/api/v1/log/checkpoint", "/api/v1/log/checkpoints.json",
+        "/api/v1/log/checkpoints/1", "/api/v1/log/records/0", "/api/v1/log/records.jsonl",
+        "/api/v1/log/proof/inclusion/0/1", "/api/v1/log/proof/consistency/1/1",
+        "/api/v1/log/stations/KAR-101",
+    ]  # fmt: skip
+    answers = []
+    for url in doors:
+        reader = Client(REMOTE_ADDR=str(ipaddress.ip_address("198.18.0.0") + next(_addresses)))
+        answers.append([reader.get(url).status_code for _ in range(3)])
+    # The cosignatures' door counts too: the third post from one client is refused unread.
+    poster = Client(REMOTE_ADDR=str(ipaddress.ip_address("198.18.0.0") + next(_addresses)))
+    url = "/api/v1/log/checkpoints/1/cosignatures"
+    posted = [poster.post(url, "x", content_type="text/plain").status_code for _ in range(3)]
+
+    assert answers == [[200, 200, 429]] * len(doors)
+    assert posted == [400, 400, 429]
 
 
 @pytest.mark.parametrize("url", ["/api/v1/", "/api/schema/", "/api/docs/"])

@@ -44,6 +44,7 @@ from tests.clients import api_for, client_for
 from tests.complaints.test_workflow import file_confirmed
 from tests.complaints.test_workflow import filing as complaint_filing
 from tests.elections.conftest import Night, good_numbers
+from transparency.services import log_bring_up_to_date
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +128,7 @@ class World:
         with TestCase.captureOnCommitCallbacks(execute=True):
             protocols_publish()
             contest_aggregate(contest_id=night.contest.pk)
+            log_bring_up_to_date()  # the transparency log's tree and a checkpoint of 2
         organisation = organisation_register(
             name="Observers Abroad", kind="international", country="Norway", contact="a@b.no"
         )
@@ -197,6 +199,10 @@ class World:
                 "path": "scans/nothing.pdf",
                 "number": self.complaint.number,
                 "token": follow_token(self.complaint),
+                "index": 0,  # the transparency log's leaves and checkpoints (/api/v1/log/)
+                "size": 2,
+                "old": 1,
+                "new": 2,
             }[name]
         )
 
@@ -340,6 +346,8 @@ def test_odd_path_segments_never_make_a_page_fail(world, reader):
             "/results/chain.jsonl",
             f"/stations/{night.station.pk}/",
             "/api/v1/chain/1/",
+            "/api/v1/log/proof/inclusion/0/2",
+            "/api/v1/log/proof/consistency/1/2",
         ],
         "cec": [f"/admin/elections/protocol/{protocol.pk}/change/", "/api/v1/protocols/"],
         "observer": ["/observe/", "/api/v1/observers/notes/"],
