@@ -16,3 +16,8 @@ contests_aggregated = Signal()
 # members and returns {member name: SHA-256}, which the manifest lists; one that raises fails
 # the archive, which is then not written half.
 archive_writing = Signal()
+# Sent while an archive is checked (services.archive.archive_problems, verify_results
+# --archive), for the apps whose files it holds: ``path`` (the zip) and ``manifest``. Each
+# receiver returns the problems it finds in its own files (a list of sentences); one that
+# raises is itself reported as a problem.
+archive_checking = Signal()

@@ -8,9 +8,12 @@ class TransparencyConfig(AppConfig):
 
     def ready(self) -> None:
         from elections.public.panels import register_station_panel
-        from elections.signals import records_published
+        from elections.signals import archive_checking, archive_writing, records_published
+        from transparency.archive import check_log_files, write_log_files
         from transparency.public import station_panel
         from transparency.signals import extend_soon
 
         records_published.connect(extend_soon, dispatch_uid="transparency.extend_soon")
+        archive_writing.connect(write_log_files, dispatch_uid="transparency.archive")
+        archive_checking.connect(check_log_files, dispatch_uid="transparency.archive")
         register_station_panel(station_panel)

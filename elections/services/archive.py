@@ -6,7 +6,9 @@ A zip file holding:
 - `totals.json`: each contest's nationwide totals as the commission stores them, by ballot
   position;
 - the files the apps built on elections add (`elections.signals.archive_writing`): the open
-  standards' Data Package and NIST file of each election under `standards/<election>/`;
+  standards' Data Package and NIST file of each election under `standards/<election>/`; the
+  transparency log's records, signed checkpoints and cosignatures under `log/` (each app
+  checks its own files in `archive_problems`, `elections.signals.archive_checking`);
 - `manifest.json`: the format, when it was made, the chain's head, and each file's SHA-256.
 
 `archive_problems` needs nothing but the file: each hash, each link, each scan against the
@@ -34,7 +36,7 @@ from elections.services.publication import (
     protocols_publish,
     scan_sha256,
 )
-from elections.signals import archive_writing
+from elections.signals import archive_checking, archive_writing
 
 FORMAT = 1
 FILES = ("chain.jsonl", "scans.csv", "totals.json")
@@ -139,6 +141,14 @@ def archive_problems(path: Path) -> tuple[dict[str, Any], list[str]]:
         for name, data in contents.items()
         if hashlib.sha256(data).hexdigest() != manifest.get("files", {}).get(name)
     ]
+    # The files of the apps built on elections, each checked by its own app.
+    for receiver, found in archive_checking.send_robust(
+        sender=archive_problems, path=path, manifest=manifest
+    ):
+        if isinstance(found, Exception):
+            problems.append(f"{receiver.__module__}: could not check its files ({found!r})"[:300])
+        else:
+            problems += found
     # A tampered file may not even be in the format: that is a problem to list, not a crash.
     try:
         records, chain_problems = _chain(contents["chain.jsonl"].decode())
