@@ -46,11 +46,6 @@ from integrity.open_data import discrepancy_row, public_discrepancies
 from stations.models import Station
 
 PROFILE = "tabular-data-package"
-LICENSE = {
-    "name": "CC-BY-4.0",
-    "path": "https://creativecommons.org/licenses/by/4.0/",
-    "title": "Creative Commons Attribution 4.0",
-}
 
 # What each protocol line counts, in README's words (the paper form's lines).
 LINE_MEANINGS = {
@@ -143,21 +138,27 @@ def contest_rows(election: Election) -> Iterator[list]:
 def ballot_line_rows(election: Election) -> Iterator[list]:
     lines = (
         BallotLine.objects.filter(contest__election=election)
-        .select_related("contest", "party", "candidate")
+        .select_related("contest", "party", "candidate__party")
         .order_by("contest__code", "position")
     )
-    for line in lines:
-        kind = "against_all" if line.is_against_all else "party" if line.party_id else "candidate"
-        party = line.party or (line.candidate.party if line.candidate else None)
-        yield [line.contest.code, line.position, line_name(line), kind,
-               party.short_name if party else "",
-               line.candidate.full_name if line.candidate else ""]  # fmt: skip
-
-
-def line_name(line: BallotLine) -> str:
-    """A ballot line's name as the published records write it, whoever asks."""
+    # Names as the published records write them, whoever asks: read in one language switch
+    # (an election has tens of thousands of lines), not one per line.
     with translation.override(CANONICAL):
-        return line.label
+        rows = [
+            [line.contest.code, line.position, line.label, _kind(line),
+             _party(line).short_name if _party(line) else "",
+             line.candidate.full_name if line.candidate else ""]
+            for line in lines
+        ]  # fmt: skip
+    yield from rows
+
+
+def _kind(line: BallotLine) -> str:
+    return "against_all" if line.is_against_all else "party" if line.party_id else "candidate"
+
+
+def _party(line: BallotLine):
+    return line.party or (line.candidate.party if line.candidate else None)
 
 
 def _records(election: Election):
@@ -571,7 +572,6 @@ def package_descriptor(election: Election) -> dict:
         "description": "Published records only, exactly as they stand in the publication "
         "chain: the stations, contests and ballots, one row per station and contest with every "
         "protocol line, the votes, the totals per area, the complaints and the discrepancies.",
-        "licenses": [LICENSE],
         "created": timezone.now().replace(microsecond=0).isoformat(),
         "publications_up_to": publications_up_to(),
         "resources": [

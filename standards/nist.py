@@ -34,13 +34,15 @@ the answer streams.
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import groupby
 
+from django.db.models import Count
 from django.utils import timezone, translation
 
 from common.translated import CANONICAL, LANGUAGES
 from elections.models import BallotLine, Contest, ContestStation, ContestTally, Election
 from elections.public.results import current_records
-from elections.selectors import contest_result, frozen_ballot
+from elections.selectors import contest_result
 from standards.datapackage import publications_up_to
 from stations.models import District, Region, Station
 
@@ -203,17 +205,19 @@ def gp_units(election: Election) -> Iterator[dict]:
         uid = station_id(station.region.code, station.number)
         yield _unit(uid, "precinct", _text({CANONICAL: station.name}), [],
                     Number=str(station.number), **voters.get(uid, {}))  # fmt: skip
+    coverage = (
+        ContestStation.objects.filter(election=election)
+        .exclude(contest__region__isnull=True, contest__district__isnull=True)
+        .order_by("contest__code", "station__region__code", "station__number")
+        .values_list("contest_id", "station__region__code", "station__number")
+    )
+    composing: dict[int, list[str]] = {}
+    for contest_pk, region, number in coverage.iterator(chunk_size=5000):
+        composing.setdefault(contest_pk, []).append(station_id(region, number))
     for contest in _contests(election):
-        if contest_unit_id(contest) == COUNTRY:
-            continue
-        stations = contest.coverage.select_related("station__region").order_by(
-            "station__region__code", "station__number"
-        )
-        yield _unit(
-            contest_unit_id(contest), "electoral district", _names(contest),
-            [station_id(cs.station.region.code, cs.station.number) for cs in stations],
-            IsDistricted=True,
-        )  # fmt: skip
+        if contest_unit_id(contest) != COUNTRY:
+            yield _unit(contest_unit_id(contest), "electoral district", _names(contest),
+                        composing.get(contest.pk, []), IsDistricted=True)  # fmt: skip
 
 
 def _contests(election: Election):
@@ -233,21 +237,31 @@ def against_all_id(contest: Contest) -> str:
     return f"candidate-against-all-{contest.code}"
 
 
-def candidates(election: Election) -> list[dict]:
-    found = []
-    lines = BallotLine.objects.filter(contest__election=election, candidate__isnull=False)
-    for line in lines.select_related("candidate").order_by("candidate_id"):
-        candidate = line.candidate
-        item = {"@id": f"candidate-{candidate.pk}", "@type": T + "Candidate",
-                "BallotName": _text({CANONICAL: candidate.full_name})}  # fmt: skip
-        if candidate.party_id:
-            item["PartyId"] = f"party-{candidate.party_id}"
-        found.append(item)
-    for contest in _contests(election):
-        if any(line.is_against_all for line in frozen_ballot(contest).lines):
-            found.append({"@id": against_all_id(contest), "@type": T + "Candidate",
-                          "BallotName": _translations("Against all")})  # fmt: skip
-    return found
+def _ballots(election: Election) -> dict[int, list[BallotLine]]:
+    """Every contest's ballot lines, in one query (an election has thousands of contests)."""
+    lines = BallotLine.objects.filter(contest__election=election).select_related(
+        "contest", "candidate"
+    )
+    ballots: dict[int, list[BallotLine]] = {}
+    for line in lines.order_by("contest_id", "position"):
+        ballots.setdefault(line.contest_id, []).append(line)
+    return ballots
+
+
+def candidates(ballots: dict[int, list[BallotLine]]) -> list[dict]:
+    found, against_all = [], []
+    for lines in ballots.values():
+        for line in lines:
+            if line.candidate_id:
+                item = {"@id": f"candidate-{line.candidate_id}", "@type": T + "Candidate",
+                        "BallotName": _text({CANONICAL: line.candidate.full_name})}  # fmt: skip
+                if line.candidate.party_id:
+                    item["PartyId"] = f"party-{line.candidate.party_id}"
+                found.append(item)
+            elif line.is_against_all:
+                against_all.append({"@id": against_all_id(line.contest), "@type": T + "Candidate",
+                                    "BallotName": _translations("Against all")})  # fmt: skip
+    return found + against_all
 
 
 def _tally_unit(tally: ContestTally, contest: Contest) -> str:
@@ -262,39 +276,86 @@ def _counts(uid: str, count: int, kind: str = "total") -> dict:
     return {"@type": T + "VoteCounts", "GpUnitId": uid, "Type": kind, "Count": count}
 
 
-def _contest_figures(contest: Contest):
-    """(the standing records' votes per station, the tallies): what a contest's counts need."""
-    records = current_records(contest=contest).order_by("record__region", "record__station")
-    stations = [
-        (station_id(record["region"], record["station"]), record)
-        for record in records.values_list("record", flat=True).iterator(chunk_size=2000)
-    ]
-    tallies = list(
-        ContestTally.objects.filter(contest=contest)
-        .select_related("region")
-        .order_by("level", "area")
-    )
-    return stations, tallies
+@dataclass
+class _Figures:
+    """What the contests' counts are made of, read once for the whole election: each contest's
+    standing records (one pass over them, in contest order), tallies and stations."""
+
+    election: Election
+    tallies: dict[int, list[ContestTally]]
+    expected: dict[int, int]
+
+    @classmethod
+    def of(cls, election: Election) -> "_Figures":
+        tallies: dict[int, list[ContestTally]] = {}
+        rows = ContestTally.objects.filter(contest__election=election).select_related("region")
+        for tally in rows.order_by("contest_id", "level", "area"):
+            tallies.setdefault(tally.contest_id, []).append(tally)
+        covered = (
+            ContestStation.objects.filter(election=election)
+            .values("contest_id")
+            .annotate(n=Count("pk"))
+            .values_list("contest_id", "n")
+        )
+        return cls(election=election, tallies=tallies, expected=dict(covered))
+
+    def records(self) -> Iterator[tuple[str, list[tuple[str, dict]]]]:
+        """(contest code, [(station unit id, record), …]) for each contest with records."""
+        records = (
+            current_records(contest__election=self.election)
+            .order_by("record__contest", "record__region", "record__station")
+            .values_list("record", flat=True)
+            .iterator(chunk_size=2000)
+        )
+        for code, group in groupby(records, key=lambda record: record["contest"]):
+            yield code, [(station_id(r["region"], r["station"]), r) for r in group]
 
 
-def contest_document(contest: Contest) -> dict:
-    """One contest with its selections and every station's and area's counts."""
-    lines = frozen_ballot(contest).lines
-    stations, tallies = _contest_figures(contest)
-    pk_position = {str(line.pk): line.position for line in lines}
+def _by_contest(contests: list[Contest], figures: _Figures) -> Iterator[tuple[Contest, list]]:
+    """Each contest with its records, from one ordered pass over them: the contests with
+    records in the order the records come, then those with none yet."""
+    by_code = {contest.code: contest for contest in contests}
+    seen = set()
+    for code, stations in figures.records():
+        if code in by_code:
+            seen.add(code)
+            yield by_code[code], stations
+    for contest in contests:
+        if contest.code not in seen:
+            yield contest, []
+
+
+def _seats(contest: Contest, lines: list[BallotLine], tallies: list[ContestTally]) -> dict:
+    """Each party list's provisional seats, by ballot position; none before a count."""
+    if contest.kind != Contest.Kind.PARTY_LIST or not any(
+        t.level == ContestTally.Level.NATION for t in tallies
+    ):
+        return {}
     result = contest_result(contest)
-    seats = {}
-    if result and result.seats:
-        lists = [line for line in lines if line.party_id]
-        seats = {line.position: row.seats for line, row in zip(lists, result.seats, strict=True)}
+    if not (result and result.seats):
+        return {}
+    lists = [line for line in lines if line.party_id]
+    return {line.position: row.seats for line, row in zip(lists, result.seats, strict=True)}
+
+
+def contest_document(
+    contest: Contest, lines: list[BallotLine], stations: list, figures: _Figures
+) -> dict:
+    """One contest with its selections and every station's and area's counts."""
+    tallies = figures.tallies.get(contest.pk, [])
+    pk_position = {str(line.pk): line.position for line in lines}
+    seats = _seats(contest, lines, tallies)
     votes_at = {uid: {v["position"]: v["votes"] for v in record["votes"]}
                 for uid, record in stations}  # fmt: skip
+    area_votes = [
+        (_tally_unit(t, contest),
+         {pk_position[k]: n for k, n in t.votes.items() if k in pk_position})
+        for t in tallies
+    ]  # fmt: skip
     selections = []
     for line in lines:
         counts = [_counts(uid, votes.get(line.position, 0)) for uid, votes in votes_at.items()]
-        for tally in tallies:
-            votes = {pk_position[k]: n for k, n in tally.votes.items() if k in pk_position}
-            counts.append(_counts(_tally_unit(tally, contest), votes.get(line.position, 0)))
+        counts += [_counts(uid, votes.get(line.position, 0)) for uid, votes in area_votes]
         if line.position in seats:
             counts.append(_counts(contest_unit_id(contest), seats[line.position], "seats"))
         selection = {"@id": selection_id(contest, line.position), "SequenceOrder": line.position,
@@ -314,7 +375,7 @@ def contest_document(contest: Contest) -> dict:
         "BallotTitle": _names(contest),
         "ElectionDistrictId": contest_unit_id(contest),
         "ContestSelection": selections,
-        "TotalSubUnits": contest.coverage.count(),
+        "TotalSubUnits": figures.expected.get(contest.pk, 0),
         "SubUnitsReported": nation.stations_accepted if nation else 0,
     }
     if contest.kind == Contest.Kind.PARTY_LIST:
@@ -323,22 +384,26 @@ def contest_document(contest: Contest) -> dict:
             "VotesAllowed": 1}  # fmt: skip
 
 
-def ballot_counts(contest: Contest) -> Iterator[dict]:
+def ballot_counts(contest: Contest, stations: list, figures: _Figures) -> Iterator[dict]:
     """Ballots found in the boxes (L5) and invalid (L6), per station and area, for a contest."""
-    stations, tallies = _contest_figures(contest)
-    figures = [(uid, record["lines"]) for uid, record in stations]
-    figures += [(_tally_unit(tally, contest), tally.numbers()) for tally in tallies]
-    for uid, numbers in figures:
+    found = [(uid, record["lines"]) for uid, record in stations]
+    found += [(_tally_unit(t, contest), t.numbers()) for t in figures.tallies.get(contest.pk, [])]
+    for uid, numbers in found:
         yield {"@type": T + "BallotCounts", "GpUnitId": uid, "Type": "other",
                "OtherType": contest_id(contest), "BallotsCast": numbers["l5_found"] or 0,
                "BallotsRejected": numbers["l6_invalid"] or 0}  # fmt: skip
 
 
-def _status(election: Election, contests: list[Contest]) -> str:
+def _status(election: Election, contests: list[Contest], figures: _Figures) -> str:
     if election.status == Election.Status.CERTIFIED:
         return "certified"
+    nations = {
+        contest_pk: next((t for t in tallies if t.level == ContestTally.Level.NATION), None)
+        for contest_pk, tallies in figures.tallies.items()
+    }
     complete = all(
-        (result := contest_result(c)) and result.stations_accepted >= result.stations_expected
+        (nation := nations.get(c.pk)) is not None
+        and nation.stations_accepted >= figures.expected.get(c.pk, 0)
         for c in contests
     )
     return "unofficial-complete" if contests and complete else "unofficial-partial"
@@ -354,7 +419,8 @@ def _array(items: Iterable[dict]) -> Iterator[str]:
 def report_chunks(election: Election) -> Iterator[str]:
     """The ElectionReport as JSON text, a unit or a contest at a time."""
     contests = list(_contests(election))
-    up_to = publications_up_to()
+    figures = _Figures.of(election)
+    ballots = _ballots(election)
     header = {
         "@type": T + "ElectionReport",
         "Format": "precinct-level",
@@ -364,8 +430,8 @@ def report_chunks(election: Election) -> Iterator[str]:
         "VendorApplicationId": "Saylau",
         "SequenceStart": 1,
         "SequenceEnd": 1,
-        "Status": _status(election, contests),
-        "Notes": f"Published records up to number {up_to} of the publication chain.",
+        "Status": _status(election, contests, figures),
+        "Notes": f"Published records up to number {publications_up_to()} of the publication chain.",
         "Party": parties(election),
     }
     yield json.dumps(header, ensure_ascii=False)[:-1]
@@ -378,11 +444,18 @@ def report_chunks(election: Election) -> Iterator[str]:
         "StartDate": election.date.isoformat(),
         "EndDate": election.date.isoformat(),
         "ElectionScopeId": COUNTRY,
-        "Candidate": candidates(election),
+        "Candidate": candidates(ballots),
     }
     yield ',"Election":[' + json.dumps(start, ensure_ascii=False)[:-1]
     yield ',"Contest":'
-    yield from _array(contest_document(contest) for contest in contests)
+    yield from _array(
+        contest_document(contest, ballots.get(contest.pk, []), stations, figures)
+        for contest, stations in _by_contest(contests, figures)
+    )
     yield ',"BallotCounts":'
-    yield from _array(item for contest in contests for item in ballot_counts(contest))
+    yield from _array(
+        item
+        for contest, stations in _by_contest(contests, figures)
+        for item in ballot_counts(contest, stations, figures)
+    )
     yield "}]}"

@@ -1,15 +1,19 @@
 """The open-standard files in the snapshot storage and in the election archive.
 
-After aggregation, at most once a minute per election (a night's thousands of slices would
-otherwise rebuild the whole package each time): ``results/<election>/standards/<n>/``
-holds ``datapackage.json`` with ``data/<table>.csv`` beside it and ``nist-1500-100.json``,
-where ``n`` is the last publication they include; ``results/<election>/standards/current.json``
-points at them. As with the contests' snapshots, files are never rewritten, only the pointer
-moves. The snapshot's and the archive's datapackage.json give each table's SHA-256 and size,
-so that ``frictionless validate`` also finds a table changed after it was written.
+``results/<election>/standards/<n>/`` holds ``datapackage.json`` with ``data/<table>.csv``
+beside it and ``nist-1500-100.json``, where ``n`` is the last publication they include;
+``results/<election>/standards/current.json`` points at them. As with the contests' snapshots,
+files are never rewritten, only the pointer moves. The snapshot's and the archive's
+datapackage.json give each table's SHA-256 and size, so that ``frictionless validate`` also
+finds a table changed after it was written.
 
-The archive (``manage.py archive``) holds the same files for every election under
-``standards/<election>/``, each with its SHA-256 in the archive's manifest.
+They are written after aggregation when something was published since the last ones: with a
+broker at most once a minute per election (a night's thousands of aggregation slices would
+otherwise rebuild the whole package each time); without one the run comes at once after each
+slice, and the first slice of an aggregation run writes while the others find nothing new.
+
+The election archive (``manage.py export_archive``) holds the same files for every election
+under ``standards/<election>/``, each with its SHA-256 in the archive's manifest.
 """
 
 import hashlib
@@ -25,7 +29,13 @@ from django.utils import timezone
 from common import queue
 from elections.models import Contest, Election
 from standards import nist
-from standards.datapackage import RESOURCES, package_descriptor, resource_lines, resource_path
+from standards.datapackage import (
+    RESOURCES,
+    package_descriptor,
+    publications_up_to,
+    resource_lines,
+    resource_path,
+)
 
 SNAPSHOT_WRITE = "standards.snapshot_write"
 SNAPSHOT_EVERY_SECONDS = 60  # one package per election per minute on a busy night, at most
@@ -81,7 +91,9 @@ def standards_snapshot_write(*, election_id: int) -> str:
     """Write the election's files and move its pointer; returns the pointer's path."""
     election = Election.objects.get(pk=election_id)
     folder = f"results/{election.code}/standards"
-    up_to = nist.publications_up_to()
+    up_to = publications_up_to()
+    if _pointer(folder).get("publications_up_to") == up_to:
+        return f"{folder}/current.json"  # nothing published since: the slices of one run
     base = f"{folder}/{up_to}/"
     _write(_store, election, base)
     pointer = {
@@ -92,6 +104,14 @@ def standards_snapshot_write(*, election_id: int) -> str:
     }
     _store(f"{folder}/current.json", [json.dumps(pointer)])
     return f"{folder}/current.json"
+
+
+def _pointer(folder: str) -> dict:
+    try:
+        with default_storage.open(f"{folder}/current.json") as pointer:
+            return json.loads(pointer.read())
+    except (OSError, ValueError):  # none yet, or unreadable: write the files afresh
+        return {}
 
 
 def archive_members(sender, archive: zipfile.ZipFile, **kwargs) -> dict[str, str]:

@@ -12,6 +12,8 @@ from django.core.management import call_command
 from django.test import Client
 from frictionless import validate
 
+from elections.tasks import sweep
+
 pytestmark = pytest.mark.django_db
 PACKAGE = "/results/night/datapackage.json"
 
@@ -151,6 +153,23 @@ def test_the_snapshot_storage_holds_the_package_with_each_tables_hash(counted, s
     with (folder / "data" / "stations.csv").open("a") as table:
         table.write("KAR-103,KAR,KAR Region,1,District 0,103,School,Street,ordinary\n")
     assert ("stations", None, None, "hash-count") in errors(folder)
+
+
+def test_a_new_publication_writes_new_files_and_moves_the_pointer(counted, settings):
+    media = Path(settings.MEDIA_ROOT)
+    folder = media / "results/night/standards"
+    sweep()  # nothing new published: the files stand as they are
+    assert sorted(p.name for p in folder.iterdir()) == ["4", "current.json"]
+
+    counted.accept(counted.other_station, counted.party_list)
+    sweep()
+
+    assert sorted(p.name for p in folder.iterdir()) == ["4", "5", "current.json"]
+    pointer = json.loads((folder / "current.json").read_text())
+    assert pointer["publications_up_to"] == 5
+    records = rows(folder / "5" / "data" / "records.csv")
+    assert "PAV-7" in {r["station"] for r in records}
+    assert "PAV-7" not in {r["station"] for r in rows(folder / "4" / "data" / "records.csv")}
 
 
 def test_the_election_archive_holds_the_package_and_the_manifest_its_hashes(counted, tmp_path):
