@@ -5,6 +5,7 @@ and how many of its stations are worth a look."""
 from django.db.models import QuerySet
 
 from elections.models import Contest
+from forensics.about import ABOUT
 from forensics.analysis import DISTRICT, NATION, REGION
 from forensics.models import AreaReport, StationSignal
 from forensics.services import contests_behind, queue_refresh
@@ -50,6 +51,27 @@ def children_of(contest: Contest, level: str, key: str) -> list[dict]:
          "figures": report.figures}
         for report in sorted(reports, key=lambda report: names.get(report.key, report.key))
     ]  # fmt: skip
+
+
+def contest_figures(contest: Contest) -> dict:
+    """The download: what the figures mean, then every area's and every signal."""
+    reports = AreaReport.objects.filter(contest=contest).order_by("level", "key")
+    signals = StationSignal.objects.filter(contest=contest).select_related("station__region")
+    first = reports.first()
+    return {
+        "election": contest.election.code,
+        "contest": contest.code,
+        "publications_up_to": first.publications_up_to if first else 0,
+        "seed": first.seed if first else None,
+        "replicates": first.replicates if first else None,
+        "about": ABOUT,
+        "areas": [report.figures for report in reports],
+        "signals": [
+            {"station": f"{row.station.region.code}-{row.station.number}", "turnout": row.turnout,
+             "share": row.share, "signals": row.signals}
+            for row in signals.order_by("station__region__code", "station__number")
+        ],
+    }  # fmt: skip
 
 
 def flagged_districts(contest: Contest) -> QuerySet[AreaReport]:

@@ -20,4 +20,5 @@ urlpatterns = [
         name="district",
     ),
     path("<slug:election>/contests/<slug:contest>/integrity.csv", views.stations_csv, name="csv"),
+    path("<slug:election>/contests/<slug:contest>/integrity.json", views.figures_json, name="json"),
 ]

@@ -1,7 +1,7 @@
 """The public forensic pages of a party list: the whole contest, a region, a district; and the
 per-station file that `manage.py forensics --csv` reads to print the same figures."""
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,7 @@ from forensics.reports import (
     area_name,
     area_report,
     children_of,
+    contest_figures,
     flagged_districts,
     signals_in,
 )
@@ -68,6 +69,14 @@ def _named_districts(reports) -> list[dict]:
     names = {str(d.pk): f"{d.name} ({d.region.code})" for d in District.objects.filter(
         pk__in=[int(report.key) for report in reports]).select_related("region")}  # fmt: skip
     return [{"key": r.key, "name": names.get(r.key, r.key), "figures": r.figures} for r in reports]
+
+
+def figures_json(request: HttpRequest, election: str, contest: str) -> JsonResponse:
+    """Every area's stored figures and every signal, with what each statistic means."""
+    contest = _party_list(election, contest)
+    if area_report(contest, NATION, "") is None:
+        raise Http404(_("Nothing has been published for this contest here yet."))
+    return JsonResponse(contest_figures(contest), json_dumps_params={"ensure_ascii": False})
 
 
 def stations_csv(request: HttpRequest, election: str, contest: str) -> StreamingHttpResponse:

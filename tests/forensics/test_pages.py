@@ -156,6 +156,14 @@ def test_the_page_draws_the_fingerprint_and_prints_the_commands_numbers(list_nig
     with open(f"/tmp/{path}", "w") as file:
         file.write(body)
     assert printed(command("--csv", f"/tmp/{path}")) == on_records
+    # The figures' own download says what each statistic means and cites its source.
+    document = Client().get("/results/night/contests/mazhilis-list/integrity.json").json()
+    assert "Kobak" in document["about"]["excess"]["source"]
+    assert "never a verdict" in document["about"]["caveat"]
+    assert len(document["areas"]) == 1 + 2 + 4  # the contest, its regions, its districts
+    whole = next(area for area in document["areas"] if area["level"] == "nation")
+    assert f"{whole['excess']['z']:.2f}" == on_records["z"]
+    assert len(document["signals"]) == 2
 
 
 @pytest.mark.parametrize("language", ["kk", "ru"])
@@ -180,6 +188,7 @@ def test_regions_and_districts_have_their_pages_and_only_areas_of_the_list(list_
     assert "/results/night/contests/mazhilis-list/regions/KAR/integrity/" in nation
     region = page("/results/night/contests/mazhilis-list/regions/KAR/integrity/")
     assert "12 stations' standing records" in region
+    assert '<rect class="cell"' in region
     district = list_night.districts[1]
     assert f"/contests/mazhilis-list/districts/{district.pk}/integrity/" in region
     assert "6 stations' standing records" in page(
