@@ -7,6 +7,11 @@ class TransparencyConfig(AppConfig):
     verbose_name = _("Transparency log")
 
     def ready(self) -> None:
+        from django.core import checks
+
+        from transparency.checks import signing_key
+
+        checks.register(signing_key, deploy=False)
         from elections.public.panels import register_station_panel
         from elections.signals import archive_checking, archive_writing, records_published
         from transparency.archive import check_log_files, write_log_files

@@ -37,7 +37,10 @@ def configured_text() -> str | None:
     path = Path(settings.TRANSPARENCY_KEY_FILE) if settings.TRANSPARENCY_KEY_FILE else None
     if path is None or not path.is_file():
         return None
-    return path.read_text()
+    try:
+        return path.read_text()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KeyProblem(f"the transparency log's key file {path}: {exc}") from None
 
 
 def signer() -> Signer | None:

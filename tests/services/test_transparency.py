@@ -69,3 +69,45 @@ def test_the_worker_signs_checkpoints_during_a_burst_and_a_witness_cosigns_them(
     assert sum(r.cosigned for r in rounds) == len(cosigned)
     latest = Client().get("/api/v1/log/checkpoint").content.decode()
     assert note.open_checkpoint(latest, LOG_KEY, [vkey])[1] == ["observers.example/witness"]
+
+
+def test_two_writers_extending_at_once_append_each_leaf_once_and_sign_each_size_once(
+    transactional_db, django_user_model
+):
+    from django.db import connection
+
+    from transparency.models import Node
+    from transparency.services import log_bring_up_to_date, log_extend
+
+    log = Log(django_user_model)
+    log.publish(40)
+    start, errors = threading.Barrier(4), []
+
+    def writer() -> None:
+        try:
+            start.wait(timeout=30)
+            log_extend(limit=7)  # a worker's batch, while the others do theirs
+            log_bring_up_to_date()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    writers = [threading.Thread(target=writer) for _ in range(4)]
+    for thread in writers:
+        thread.start()
+    for thread in writers:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert Node.objects.filter(level=0).count() == 40 == tree.size()
+    records = Publication.objects.order_by("sequence").values_list("record", flat=True)
+    leaves = [merkle.leaf_hash(merkle.canonical_json(r)) for r in records]
+    assert tree.root(40) == merkle.root(leaves)
+    # The worker may have signed a size on the way (it publishes and extends too): each size
+    # once, each with its records' root, the last the whole log.
+    checkpoints = list(Checkpoint.objects.order_by("size"))
+    assert checkpoints[-1].size == 40
+    assert [bytes(c.root) for c in checkpoints] == [
+        merkle.root(leaves[: c.size]) for c in checkpoints
+    ]
