@@ -27,6 +27,8 @@ $(INSTALLED): pyproject.toml verifier/pyproject.toml
 demo: STARTED := $(shell date +%s)
 demo: install
 	mkdir -p var
+	@echo "==> the transparency log's signing key, made for the demo only: var/transparency.key"
+	$(BIN)/python manage.py transparency_key --out var/transparency.key --keep
 	$(call timed,migrate --no-input)
 	$(call timed,load_reference kz2023)
 	$(call timed,create_demo_users)
@@ -48,6 +50,7 @@ demo: install
 	@echo "  results:  http://127.0.0.1:8000/results/  (down to every station; open data)"
 	@echo "  forensics: http://127.0.0.1:8000/results/kz2023/contests/mazhilis-list/integrity/"
 	@echo "  stations: http://127.0.0.1:8000/  (find a station and its ballots)"
+	@echo "  the log:  http://127.0.0.1:8000/log/  (checkpoints signed with var/transparency.key)"
 	@echo "  turnout:  http://127.0.0.1:8000/turnout/"
 	@echo "  the day:  http://127.0.0.1:8000/admin/elections/stationreport/dashboard/"
 	@echo "  admin:    http://127.0.0.1:8000/admin/  (logins above)"

@@ -28,6 +28,7 @@ class Command(BaseCommand):
             if not keep:
                 raise CommandError(f"{out} exists: a key is never overwritten (--keep to use it)")
             name, kind, key = note.parse_signer_key(out.read_text())
+            self.stderr.write(f"The key in {out} is kept.")
             self.stdout.write(note.verifier_key(name, key, kind))
             return
         name = name or settings.TRANSPARENCY_ORIGIN
