@@ -177,3 +177,12 @@ def test_the_schema_documents_every_log_endpoint():
         "/api/v1/log/proof/inclusion/{index}/{size}", "/api/v1/log/proof/consistency/{old}/{new}",
         "/api/v1/log/stations/{station}",
     }  # fmt: skip
+
+
+def test_the_open_data_page_gives_the_key_and_links_the_log_and_its_verifier(log):
+    signed(log, 1)
+
+    page = Client().get("/results/night/open-data/").content.decode()
+
+    assert f"<code>{LOG_KEY}</code>" in page
+    assert 'href="/log/"' in page and "saylau-verify" in page and "--station AST-1" in page
