@@ -170,6 +170,11 @@ class Log:
             archive.writestr("log/records.jsonl", "".join(lines))
             totals, _ = contest_totals(self.records)
             archive.writestr("totals.json", json.dumps(totals, ensure_ascii=False))
+            archive.writestr("log/key", self.vkey + "\n")
+            archive.writestr("log/keys.txt", self.vkey + "\n")
+            witnesses = [{"name": n, "organisation": "Observers", "verifier_key": k}
+                         for n, k in self.witnesses.items()]  # fmt: skip
+            archive.writestr("log/witnesses.json", json.dumps(witnesses))
         return buffer.getvalue()
 
 

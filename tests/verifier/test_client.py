@@ -237,12 +237,25 @@ def test_a_cosignature_the_log_refuses_is_reported_with_its_reason(log, witness)
     assert not (state / "checkpoint").exists()
 
 
-def test_an_archive_verifies_offline_and_a_changed_total_or_record_is_caught(log, tmp_path):
+def test_an_archive_verifies_offline_and_a_changed_total_or_record_is_caught(
+    log, witness, tmp_path
+):
+    key_file, state, _ = witness
+    with fakesite.serving(log) as url:
+        client.witness_step(url, key_file, state)
     path = tmp_path / "archive.zip"
     path.write_bytes(log.archive())
     report = client.verify_all(Archive(path), keys=[log.vkey])
     assert report.problems == []
+    assert report.checked[:3] == [
+        f"the source's key is the one given: {log.vkey}",
+        "1 witnesses' keys as the archive lists them",
+        "3 checkpoints signed by the log, 1 of them cosigned by a witness given",
+    ]
     assert "the archive's totals.json equals the recomputed totals" in report.checked
+    # Without a key: the archive's own, said to be unpinned.
+    unpinned = client.verify_all(Archive(path))
+    assert unpinned.ok and "pin it with --key" in unpinned.checked[0]
     # totals.json changed.
     with zipfile.ZipFile(path) as archive:
         files = {name: archive.read(name) for name in archive.namelist()}

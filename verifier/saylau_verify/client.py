@@ -219,6 +219,22 @@ class Archive:
                 return self.read(name).decode().strip()
         return None
 
+    def keys(self) -> list[str]:
+        """Every key that signed a checkpoint (`log/keys.txt`), else the log's key now."""
+        if "log/keys.txt" in self.names:
+            return self.read("log/keys.txt").decode().split()
+        key = self.key()
+        return [key] if key else []
+
+    def witness_keys(self) -> list[str]:
+        """The registered witnesses' keys (`log/witnesses.json`)."""
+        if "log/witnesses.json" not in self.names:
+            return []
+        try:
+            return [w["verifier_key"] for w in json.loads(self.read("log/witnesses.json"))]
+        except (ValueError, TypeError, KeyError):
+            raise SourceError("log/witnesses.json is not a list of {name, verifier_key}") from None
+
     def checkpoint_notes(self) -> dict[int, str]:
         notes = {}
         for name in self.names:
@@ -293,10 +309,11 @@ def log_keys(
     if not keys:
         if published is None:
             raise VerificationError("the source publishes no key: give the log's key (--key)")
-        keys = [note.parse_verifier_key(published)]
+        published_keys = source.keys() if isinstance(source, Archive) else [published]
+        keys = [note.parse_verifier_key(k) for k in published_keys]
         report.checked.append(
-            f"the log's key {published} as the source publishes it: pin it with --key to check "
-            "that the source is the log you mean"
+            f"the log's key{'s' if len(keys) > 1 else ''} {', '.join(published_keys)} as the "
+            "source publishes it: pin it with --key to check that the source is the log you mean"
         )
     elif published is not None:
         if published in {k.vkey() for k in keys}:
@@ -467,6 +484,9 @@ def verify_all(
     report = Report()
     try:
         log = log_keys(source, keys, report)
+        if not witnesses and isinstance(source, Archive) and source.witness_keys():
+            witnesses = source.witness_keys()
+            report.checked.append(f"{len(witnesses)} witnesses' keys as the archive lists them")
         known = _witnesses(witnesses)
         checkpoints = _checkpoints(source, log, known, report)
         mine = _kept(log, kept, report)
