@@ -52,10 +52,6 @@ COUNTRY = "ru-country"
 ISSUER, ISSUER_ABBREVIATION = "Central Election Commission", "CEC"
 
 
-def country_id() -> str:
-    return COUNTRY
-
-
 def region_id(code: str) -> str:
     return f"ru-region-{code}"
 

@@ -134,12 +134,23 @@ def archive_problems(path: Path) -> tuple[dict[str, Any], list[str]]:
             contents = {name: archive.read(name) for name in FILES}
         except (KeyError, ValueError, RecursionError) as exc:
             return {}, [f"{path}: incomplete archive, or manifest.json is not JSON ({exc})"]
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("files", {}), dict):
-        return {}, [f"{path}: manifest.json is not an archive's manifest"]
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("files", {}), dict):
+            return {}, [f"{path}: manifest.json is not an archive's manifest"]
+        # The files the apps built on elections added (archive_writing): checked by their hash.
+        present = set(archive.namelist())
+        added = {name: archive.read(name) if name in present else None
+                 for name in manifest.get("files", {}) if name not in FILES}  # fmt: skip
     problems = [
         f"{name}: its SHA-256 differs from the manifest's"
         for name, data in contents.items()
         if hashlib.sha256(data).hexdigest() != manifest.get("files", {}).get(name)
+    ]
+    problems += [
+        f"{name}: listed in the manifest but not in the archive"
+        if data is None
+        else f"{name}: its SHA-256 differs from the manifest's"
+        for name, data in added.items()
+        if data is None or hashlib.sha256(data).hexdigest() != manifest["files"][name]
     ]
     # The files of the apps built on elections, each checked by its own app.
     for receiver, found in archive_checking.send_robust(

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from frictionless import validate
 
 from elections.tasks import sweep
+from tests.elections import test_archive
 
 pytestmark = pytest.mark.django_db
 PACKAGE = "/results/night/datapackage.json"
@@ -37,7 +37,16 @@ def download(to: Path) -> dict:
 
 def errors(folder: Path) -> list[tuple]:
     """Every error the validator finds, as (table, row number, field, error type)."""
-    report = validate(str(folder / "datapackage.json"))
+    # Importing frictionless raises the csv module's field size limit for the whole process,
+    # which the protocol import's refusal of an oversized cell relies on (and its tests check):
+    # imported here, not at collection, and the limit put back.
+    limit = csv.field_size_limit()
+    try:
+        from frictionless import validate
+
+        report = validate(str(folder / "datapackage.json"))
+    finally:
+        csv.field_size_limit(limit)
     return [
         (task.name, getattr(error, "row_number", None), getattr(error, "field_name", None),
          error.type)
@@ -183,8 +192,12 @@ def test_the_election_archive_holds_the_package_and_the_manifest_its_hashes(coun
     assert errors(folder) == []
     for name in ("datapackage.json", "data/records.csv", "nist-1500-100.json"):
         assert f"standards/night/{name}" in manifest["files"]
-    out = io.StringIO()
-    call_command("verify_results", archive=archive, stdout=out)
+    assert "FAILED" not in test_archive.verify(archive)
+
+    # A table changed in the archive is a problem its offline check names.
+    member = "standards/night/data/records.csv"
+    test_archive.rewrite(archive, member, lambda data: data.replace(b"590", b"591"), False)
+    assert f"{member}: its SHA-256 differs from the manifest's" in test_archive.verify(archive)
 
 
 @pytest.mark.parametrize(
