@@ -9,7 +9,8 @@ from django.dispatch import Signal
 
 # After a publication batch is committed: ``publications``, the Publication rows appended.
 records_published = Signal()
-# After an aggregation slice is committed and its snapshot files written: ``contest_ids``.
+# After an aggregation run's slices are committed and their snapshot files written, once a
+# run: ``contest_ids``, every contest the run brought up to date.
 contests_aggregated = Signal()
 # Unlike the two above, sent while the election archive is written (services.archive), for
 # the apps that add files to it: ``archive``, the open zip file. Each receiver writes its

@@ -51,11 +51,12 @@ def refresh_contests() -> int:
         for contest_id in contest_ids:
             # After the tallies are committed, so the files never show totals rolled back.
             contest_snapshot_write(contest_id=contest_id)
-        contests_aggregated.send(sender=refresh_contests, contest_ids=contest_ids)
         done += contest_ids
         if time.monotonic() - started > REFRESH_RUN_SECONDS and not app.conf.task_always_eager:
             queue.once(REFRESH_CONTESTS)  # at once, behind whatever is waiting
             break
+    if done:  # once a run, not a slice: a whole-election file per slice would cost O(n²)
+        contests_aggregated.send(sender=refresh_contests, contest_ids=done)
     return len(done)
 
 
