@@ -12,8 +12,8 @@ A zip file holding:
 - `manifest.json`: the format, when it was made, the chain's head, and each file's SHA-256.
 
 `archive_problems` needs nothing but the file: each hash, each link, each scan against the
-hash its record published, and each contest's totals against the sum of its standing records
-(the latest published version for each station).
+hash its record published, each contest's totals against the sum of its standing records
+(the latest published version for each station), and each added file against its hash.
 """
 
 import csv
