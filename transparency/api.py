@@ -122,10 +122,10 @@ class KeyView(TextView):
     )
     def get(self, request):
         """The note verifier key that checks the log's checkpoints (`<name>+<id>+<key>`)."""
-        signer = keys.signer()
-        if signer is None:
+        key = keys.published_key()
+        if key is None:
             raise NotFound(_("No signing key is configured for this log."))
-        return Response(signer.verifier_key + "\n")
+        return Response(key + "\n")
 
 
 class LatestCheckpointView(TextView):

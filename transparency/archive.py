@@ -50,9 +50,9 @@ def write_log_files(sender, archive: zipfile.ZipFile, **kwargs) -> dict[str, str
         hashes[PREFIX + "records.jsonl"] = digest.hexdigest()
     for checkpoint in Checkpoint.objects.order_by("size").iterator():
         put(f"checkpoints/{checkpoint.size}.note", signed_note(checkpoint).encode())
-    signer = keys.signer()
-    if signer is not None:
-        put("key", (signer.verifier_key + "\n").encode())
+    key = keys.published_key()
+    if key is not None:
+        put("key", (key + "\n").encode())
     used = Checkpoint.objects.order_by("verifier_key").values_list("verifier_key", flat=True)
     put("keys.txt", "".join(f"{key}\n" for key in used.distinct()).encode())
     witnesses = [

@@ -8,6 +8,7 @@ name and has a new ID: old checkpoints still verify under the old verifier key, 
 page lists beside the checkpoints it signed.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from saylau_verify import note
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,17 @@ def signer() -> Signer | None:
     if kind != note.ED25519:
         raise KeyProblem("the transparency log's signing key is not an Ed25519 (0x01) key")
     return Signer(name, key)
+
+
+def published_key() -> str | None:
+    """The verifier key to show the public: None without a key, or with one that cannot be
+    read (logged; `manage.py check` names the problem, and no checkpoint is signed)."""
+    try:
+        found = signer()
+    except KeyProblem as exc:
+        logger.error("%s", exc)
+        return None
+    return found.verifier_key if found else None
 
 
 def sign_checkpoint(signer: Signer, size: int, root: bytes, time: datetime) -> str:

@@ -16,7 +16,6 @@ def page(request: HttpRequest) -> HttpResponse:
     rows = Cosignature.objects.filter(checkpoint__in=recent).select_related("witness")
     for cosignature in rows.order_by("witness__name"):
         cosignatures[cosignature.checkpoint_id].append(cosignature)
-    signer = keys.signer()
     # Every key that has signed a checkpoint, with the first and last it signed: a rotated key
     # stays listed for the checkpoints it signed.
     used = (
@@ -28,7 +27,7 @@ def page(request: HttpRequest) -> HttpResponse:
         "latest": recent[0] if recent else None,
         "latest_note": recent[0].note if recent else "",
         "checkpoints": [(c, cosignatures[c.pk]) for c in recent],
-        "key": signer.verifier_key if signer else None,
+        "key": keys.published_key(),
         "keys": list(used),
         "witnesses": Witness.objects.select_related("organisation").order_by("name"),
         "total": Checkpoint.objects.count(),

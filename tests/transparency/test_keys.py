@@ -70,3 +70,23 @@ def test_without_a_key_the_tree_grows_and_nothing_is_signed(log, settings):
     assert Client().get("/api/v1/log/key").content.decode() == (
         "No signing key is configured for this log.\n"
     )
+
+
+def test_a_key_that_cannot_be_read_fails_the_check_and_signs_nothing_but_no_page_fails(
+    log, settings
+):
+    from django.core import checks
+
+    from transparency.keys import KeyProblem
+
+    settings.TRANSPARENCY_KEY = "PRIVATE+KEY+saylau.test/log+00000000+AAAA"
+    log.publish(1)
+
+    [error] = [m for m in checks.run_checks() if m.id == "transparency.E001"]
+    assert "the transparency log's signing key" in error.msg
+    with pytest.raises(KeyProblem):
+        log_bring_up_to_date()
+    assert not Checkpoint.objects.exists()
+    assert Client().get("/api/v1/log/key").status_code == 404
+    assert Client().get("/log/").status_code == 200
+    assert Client().get("/results/night/open-data/").status_code == 200
