@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 
 from common.spreadsheets import csv_writer
 from common.translated import CANONICAL
+from complaints.models import Complaint
 from complaints.register import COLUMNS as COMPLAINT_COLUMNS
 from complaints.register import public_complaints, public_row
 from elections.models import (
@@ -41,6 +42,7 @@ from elections.models import (
     Publication,
 )
 from elections.public.results import current_records
+from integrity.models import Discrepancy
 from integrity.open_data import COLUMNS as DISCREPANCY_COLUMNS
 from integrity.open_data import discrepancy_row, public_discrepancies
 from stations.models import Station
@@ -278,8 +280,9 @@ STATIONS = Resource(
             _field(
                 "kind",
                 "string",
-                "Ordinary, or a special station (a hospital, abroad, …).",
-                required=False,
+                "ordinary (open to every voter on its list), closed (a hospital, military unit "
+                "or detention facility) or abroad (at an embassy or consulate).",
+                enum=list(Station.Kind.values),
             ),  # fmt: skip
         ],
         "primaryKey": ["station"],
@@ -494,7 +497,10 @@ _COMPLAINT_MEANINGS = {
     "decision_sha256": "The SHA-256 of the signed decision's file.",
     "appeal_of": "The number of the complaint this one appeals.",
 }
-_KINDS = {"overdue": "boolean"}
+_KINDS = {"overdue": "boolean", "registered_at": "datetime", "deadline": "datetime",
+          "hearing_at": "datetime", "decided_at": "datetime"}  # fmt: skip
+_CHOICES = {"level": Complaint.Level.values, "status": Complaint.Status.values,
+            "outcome": Complaint.Outcome.values}  # fmt: skip
 COMPLAINTS = Resource(
     name="complaints",
     title="Complaints",
@@ -507,6 +513,7 @@ COMPLAINTS = Resource(
                 _KINDS.get(name, "string"),
                 _COMPLAINT_MEANINGS[name],
                 required=name in ("number", "election", "status", "level"),
+                **({"enum": _CHOICES[name]} if name in _CHOICES else {}),
             )
             for name in COMPLAINT_COLUMNS
         ],  # fmt: skip
@@ -520,7 +527,8 @@ _DISCREPANCY_MEANINGS = {
     "contest": "The contest's code.",
     "rule": "The rule that found it (see /integrity/ for each rule's meaning).",
     "severity": "How much it matters.",
-    "status": "open, explained, or resolved once it no longer holds.",
+    "status": "open; explained by the commission; complaint (a complaint was filed about it); "
+    "resolved (it no longer holds).",
     "detail": "What differs, as JSON.",
     "complaint": "The number of the complaint filed about it, if any.",
     "found": "When it was found.",
@@ -537,9 +545,10 @@ DISCREPANCIES = Resource(
             *[
                 _field(
                     name,
-                    "string",
+                    "datetime" if name in ("found", "checked") else "string",
                     _DISCREPANCY_MEANINGS[name],
                     required=name in ("contest", "rule", "severity", "status"),
+                    **({"enum": Discrepancy.Status.values} if name == "status" else {}),
                 )
                 for name in DISCREPANCY_COLUMNS
                 if name not in ("election", "station")
