@@ -27,7 +27,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from common import queue
-from elections.models import Contest, Election
+from elections.models import Contest, Election, Publication
 from standards import nist
 from standards.datapackage import (
     RESOURCES,
@@ -92,12 +92,15 @@ def standards_snapshot_write(*, election_id: int) -> str:
     election = Election.objects.get(pk=election_id)
     folder = f"results/{election.code}/standards"
     up_to = publications_up_to()
-    if _pointer(folder).get("publications_up_to") == up_to:
+    head = Publication.objects.filter(sequence=up_to).values_list("sha256", flat=True).first()
+    pointer = _pointer(folder)
+    if (pointer.get("publications_up_to"), pointer.get("head")) == (up_to, head):
         return f"{folder}/current.json"  # nothing published since: the slices of one run
     base = f"{folder}/{up_to}/"
     _write(_store, election, base)
     pointer = {
         "publications_up_to": up_to,
+        "head": head,  # the last record's hash: a new chain with as many records is not this one
         "datapackage": f"{base}datapackage.json",
         "nist": f"{base}nist-1500-100.json",
         "written": timezone.now().isoformat(),
