@@ -66,8 +66,8 @@ assert set(LINE_MEANINGS) == set(PROTOCOL_LINES)
 
 def _field(name: str, kind: str, description: str, *, required: bool = True, **constraints):
     field = {"name": name, "type": kind, "description": description}
-    if kind == "integer" and "minimum" not in constraints and name != "sequence":
-        constraints.setdefault("minimum", 0)  # every count in these tables is a count
+    if kind == "integer":
+        constraints.setdefault("minimum", 0)  # every number in these tables counts something
     if required:
         constraints["required"] = True
     if constraints:
