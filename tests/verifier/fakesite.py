@@ -6,6 +6,7 @@ chained by their SHA-256 as the site chains them.
 """
 
 import base64
+import gzip
 import hashlib
 import io
 import json
@@ -73,6 +74,7 @@ class Log:
     cosignatures: dict[int, list[str]] = field(default_factory=dict)
     served_size: int | None = None  # serve this checkpoint as the latest (a rollback)
     served: dict[int, dict] = field(default_factory=dict)  # records changed after signing
+    gzip: bool = False  # answer in gzip whoever asks for it
 
     @property
     def vkey(self) -> str:
@@ -191,6 +193,9 @@ class Handler(BaseHTTPRequestHandler):
     def send(self, status: int, body: str | bytes, kind: str = "application/json") -> None:
         data = body.encode() if isinstance(body, str) else body
         self.send_response(status)
+        if self.log.gzip and "gzip" in self.headers.get("Accept-Encoding", ""):
+            data = gzip.compress(data)
+            self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()

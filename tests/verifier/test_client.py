@@ -71,6 +71,19 @@ def test_the_whole_log_verifies_and_every_contests_totals_are_recomputed(log):
     assert report.bytes_read > 312 * 900  # every record was read
 
 
+def test_answers_in_gzip_are_read_and_counted_as_they_came(log):
+    with fakesite.serving(log) as url:
+        plain = client.verify_all(Site(url), keys=[log.vkey])
+        one = client.verify_station(Site(url), "AST-1", keys=[log.vkey])
+        log.gzip = True
+        packed = client.verify_all(Site(url), keys=[log.vkey])
+        small = client.verify_station(Site(url), "AST-1", keys=[log.vkey])
+    assert packed.checked == plain.checked and packed.totals == plain.totals
+    assert packed.ok and small.ok and small.standing == one.standing
+    assert packed.bytes_read < plain.bytes_read / 2
+    assert small.bytes_read < one.bytes_read * 0.8
+
+
 def test_without_a_key_the_sites_own_is_used_and_said_to_be_unpinned(log):
     with fakesite.serving(log) as url:
         report = client.verify_all(Site(url))

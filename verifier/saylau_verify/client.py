@@ -17,7 +17,9 @@ A site's HTTP contract is under /api/v1/log/ (see README); an archive holds
 """
 
 import base64
+import gzip
 import hashlib
+import io
 import json
 import os
 import time
@@ -57,6 +59,21 @@ def _b64hash(text: Any, what: str) -> bytes:
     return raw
 
 
+class _Counted(io.RawIOBase):
+    """A response read through, its bytes counted on the site as they come."""
+
+    def __init__(self, response, site: "Site"):
+        self.response, self.site = response, site
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self.response.readinto(buffer)
+        self.site.bytes_read += count
+        return count
+
+
 class Site:
     """A Saylau site's log, read over HTTP; counts every byte it reads."""
 
@@ -74,7 +91,8 @@ class Site:
         return self.base
 
     def _open(self, path: str, data: bytes | None = None):
-        headers = {"User-Agent": USER_AGENT}
+        # Compressed answers where the site gives them: a record is half its size in gzip.
+        headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
         if data is not None:
             headers["Content-Type"] = "text/plain; charset=utf-8"
         request = urllib.request.Request(self.base + path, data=data, headers=headers)
@@ -83,8 +101,9 @@ class Site:
             try:
                 response = urllib.request.urlopen(request, timeout=self.timeout)
             except urllib.error.HTTPError as error:
-                body = error.read()
-                self._count(error, body)
+                raw = error.read()
+                self._count(error, raw)
+                body = self._decoded(error, raw)
                 if error.code == 429 and attempt < RETRIES:
                     wait = error.headers.get("Retry-After", "1")
                     time.sleep(min(float(wait) if wait.isdigit() else 1.0, 60.0))
@@ -96,8 +115,21 @@ class Site:
         raise AssertionError("unreachable")
 
     def _count(self, response, body: bytes) -> None:
+        """The bytes as they came over the wire (compressed, if they were)."""
         self.bytes_read += len(body)
         self.header_bytes += len(bytes(response.headers)) + len(f"HTTP/1.1 {response.status}\r\n")
+
+    @staticmethod
+    def _gzipped(response) -> bool:
+        return response.headers.get("Content-Encoding", "").strip().lower() == "gzip"
+
+    def _decoded(self, response, raw: bytes) -> bytes:
+        if not self._gzipped(response):
+            return raw
+        try:
+            return gzip.decompress(raw)
+        except (OSError, EOFError):
+            raise SourceError(f"{response.url}: not the gzip it says it is") from None
 
     def get(self, path: str) -> bytes:
         response, body = self._open(path)
@@ -105,9 +137,9 @@ class Site:
             reason = body.decode(errors="replace").strip()[:300]
             raise SourceError(f"GET {path}: HTTP {response.code}: {reason}")
         with response:
-            body = response.read()
-        self._count(response, body)
-        return body
+            raw = response.read()
+        self._count(response, raw)
+        return self._decoded(response, raw)
 
     def text(self, path: str) -> str:
         try:
@@ -125,8 +157,9 @@ class Site:
         response, body = self._open(path, text.encode())
         if body is None:
             with response:
-                body = response.read()
-        self._count(response, body)
+                raw = response.read()
+            self._count(response, raw)
+            body = self._decoded(response, raw)
         return response.status, body.decode(errors="replace")
 
     # The log's contract.
@@ -156,10 +189,14 @@ class Site:
             raise SourceError(f"GET {path}: HTTP {response.code}")
         with response:
             self._count(response, b"")
-            for line in response:
-                self.bytes_read += len(line)
-                if line.strip():
-                    yield _json_line(line, "records.jsonl")
+            counted = io.BufferedReader(_Counted(response, self))
+            lines = gzip.GzipFile(fileobj=counted) if self._gzipped(response) else counted
+            try:
+                for line in lines:
+                    if line.strip():
+                        yield _json_line(line, "records.jsonl")
+            except (OSError, EOFError):
+                raise SourceError(f"GET {path}: not the gzip it says it is") from None
 
     def inclusion(self, index: int, size: int) -> tuple[bytes, list[bytes]]:
         answer = self.json(f"/api/v1/log/proof/inclusion/{index}/{size}")
