@@ -60,6 +60,7 @@ def area(
         "levels": {"nation": NATION, "region": REGION, "district": DISTRICT},
     }
     if figures:
+        context["top_right_percent"] = 100 * figures["top_right"]
         context["heatmap"] = heatmap(figures["cells"], 50)
         context["curve"] = cumulative_curve(figures["cumulative"])
     return render(request, "forensics/area.html", context)

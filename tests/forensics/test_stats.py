@@ -1,6 +1,7 @@
 """The forensic statistics on synthetic elections at the reference election's size (10,233
 stations in 20 regions): clean, with whole-number turnouts forged, and with one region stuffed."""
 
+import math
 import time
 
 import numpy as np
@@ -16,6 +17,7 @@ from forensics.stats import (
     digit_tests,
     fingerprint,
     integer_excess,
+    poisson_upper_tail,
     top_right_mass,
 )
 
@@ -126,3 +128,14 @@ def test_benjamini_hochberg_against_a_worked_example():
     # 0.03; 0.045 > 0.04), so the three smallest are rejected.
     assert benjamini_hochberg([0.012, 0.045, 0.029, 0.2, 0.001]) == [True, False, True, False, True]
     assert benjamini_hochberg([0.5] * 200) == [False] * 200
+
+
+def test_p_is_a_poisson_tail_so_small_districts_are_not_flagged_on_a_normal_approximation():
+    assert poisson_upper_tail(1, 1.0) == pytest.approx(1 - math.exp(-1))
+    assert poisson_upper_tail(0, 3.0) == 1.0
+    assert poisson_upper_tail(4, 0.6) == pytest.approx(0.0033581, rel=1e-4)
+    # Three stations of 1,000 voters each, turnouts of 70, 80 and 60 %: 3 whole numbers where
+    # about 0.6 are expected. A normal tail from z would say p < 0.001; the Poisson tail does not.
+    small = Stations.of([(1000, 700, 700, 350), (1000, 800, 800, 333), (1000, 600, 600, 271)])
+    found = integer_excess(small, replicates=400)
+    assert found.observed == 4 and found.p > 0.001

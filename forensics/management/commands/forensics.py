@@ -12,6 +12,7 @@ from forensics.analysis import DISTRICT, NATION, REGION, SEED, Analysis, Row, an
 from forensics.records import contest_records, party_list
 from forensics.services import rows_of
 from forensics.stats import REPLICATES, benford_second_digit_mean
+from stations.models import District
 
 REQUIRED = ("station", "voters", "given", "received", "leader_votes")
 AREAS = ("region", "district")
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--replicates", type=int, default=REPLICATES)
 
     def handle(self, *args, **options) -> None:
+        names: dict[str, str] = {}
         if options["csv"]:
             rows, label = _read_csv(options["csv"]), str(options["csv"])
         else:
@@ -40,14 +42,18 @@ class Command(BaseCommand):
             except LookupError as exc:
                 raise CommandError(str(exc)) from exc
             rows, label = rows_of(contest_records(contest)), f"{options['election']} {contest.code}"
+            districts = District.objects.filter(pk__in={int(row.district) for row in rows})
+            names = {
+                str(d.pk): f"{d.region.code} {d.name}" for d in districts.select_related("region")
+            }
         if len(rows) < 2:
             raise CommandError("fewer than two stations: nothing to compare")
         if options["replicates"] < 2:
             raise CommandError("--replicates: at least 2, to estimate the null's spread")
         analysis = analyse(rows, seed=options["seed"], replicates=options["replicates"])
-        self._print(label, analysis)
+        self._print(label, analysis, names)
 
-    def _print(self, label: str, analysis: Analysis) -> None:
+    def _print(self, label: str, analysis: Analysis, names: dict[str, str]) -> None:
         write = self.stdout.write
         whole = analysis.areas[(NATION, "")]
         excess, digits = whole.excess, whole.digits
@@ -73,7 +79,8 @@ class Command(BaseCommand):
                   f"5 %): {len(flagged)} flagged")  # fmt: skip
             for area in flagged if level == DISTRICT else areas:
                 mark = "  flagged" if area.flagged else ""
-                write(f"    {area.key:<12} {area.stations:>6,} stations  excess "
+                name = names.get(area.key, area.key)[:28]
+                write(f"    {name:<28} {area.stations:>6,} stations  excess "
                       f"{area.excess.excess:+8.1f}  z {area.excess.z:+6.2f}  "
                       f"p {area.excess.p:.3g}{mark}")  # fmt: skip
         signals = analysis.signals
