@@ -17,7 +17,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.PRECINCT: [*_READ, "add_protocolentry"],
     # A territorial commission accredits its region's domestic organisations.
     Role.TERRITORIAL: [
-        *_READ, "add_protocolentry", "change_protocol", *_ORGANISATIONS, *_SIGNALS
+        *_READ,
+        "add_protocolentry",
+        "change_protocol",
+        *_ORGANISATIONS,
+        *_SIGNALS,
     ],  # fmt: skip
     # Only the CEC manages assignments: a territorial member could otherwise appoint a CEC one.
     Role.CEC: [
