@@ -213,11 +213,12 @@ class Site:
             raise SourceError(f"{where} is not {{old, new, proof}}")
         return [_b64hash(p, f"{where}: a hash") for p in answer["proof"]]
 
-    def station(self, code: str) -> list[dict]:
+    def station(self, code: str) -> tuple[str, list[dict]]:
+        """The station's code as the site writes it, and its leaves."""
         answer = self.json(f"/api/v1/log/stations/{urllib.parse.quote(code)}")
         if not isinstance(answer, dict) or not isinstance(answer.get("leaves"), list):
             raise SourceError(f"station {code}: not {{station, leaves}}")
-        return answer["leaves"]
+        return str(answer.get("station", code)), answer["leaves"]
 
 
 def _json_line(line: bytes | str, where: str) -> dict:
@@ -670,7 +671,7 @@ def verify_station(
             f"the latest checkpoint, {checkpoint.size} records, is signed by the log"
             + (f" and cosigned by {', '.join(names)}" if names else "")
         )
-        leaves = site.station(station)
+        station, leaves = site.station(station)
         standing: dict[str, dict] = {}
         for leaf in leaves:
             record = _check_leaf(site, station, leaf, checkpoint, report)
