@@ -296,3 +296,14 @@ def test_an_unreachable_site_or_an_unreadable_archive_says_so(tmp_path):
         Archive(tmp_path / "not.zip")
     with pytest.raises(client.SourceError, match="not an http"):
         Site("ftp://example.org/")
+
+
+def test_records_not_in_the_record_format_are_a_problem_not_a_crash(log):
+    record = fakesite.a_record(0, ("AST", 999), "mazhilis-smd-5", 1, 0)
+    record["votes"] = [{"position": 1, "name": "x", "votes": "many"}]
+    log.append(record)
+    log.sign()
+    with fakesite.serving(log) as url:
+        report = client.verify_all(Site(url), keys=[log.vkey])
+    assert len(report.problems) == 1
+    assert report.problems[0].startswith("the records' numbers are not in the record format")

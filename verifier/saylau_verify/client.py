@@ -586,7 +586,11 @@ def _check_records(
         after = prefixes.size - latest.size
         if after > 0:
             report.checked.append(f"{after} records published after the latest checkpoint")
-    report.totals, standing = contest_totals(records)
+    try:
+        report.totals, standing = contest_totals(records)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        report.problems.append(f"the records' numbers are not in the record format ({error!r})")
+        return roots
     report.checked.append(
         f"{len(report.totals)} contests' totals recomputed from {standing} standing records"
     )
@@ -690,7 +694,7 @@ def verify_station(
 def _check_leaf(
     site: Site, station: str, leaf: dict, checkpoint: Checkpoint, report: Report
 ) -> dict | None:
-    index = leaf.get("index")
+    index = leaf.get("index") if isinstance(leaf, dict) else None
     if not isinstance(index, int) or index < 0:
         report.problems.append(f"{station}: a leaf without an index ({leaf})")
         return None
@@ -699,7 +703,7 @@ def _check_leaf(
         report.checked.append(f"{where}: published after the latest checkpoint, not yet signed")
         return None
     item = site.record(index)
-    record = item.get("record")
+    record = item.get("record") if isinstance(item, dict) else None
     if not isinstance(record, dict):
         report.problems.append(f"{where}: the site's record is not a record")
         return None
