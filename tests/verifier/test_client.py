@@ -307,3 +307,34 @@ def test_records_not_in_the_record_format_are_a_problem_not_a_crash(log):
         report = client.verify_all(Site(url), keys=[log.vkey])
     assert len(report.problems) == 1
     assert report.problems[0].startswith("the records' numbers are not in the record format")
+
+
+def test_a_station_check_holds_a_kept_checkpoint_to_the_latest_with_a_few_hashes(log):
+    kept = log.note(100)
+    with fakesite.serving(log) as url:
+        site = Site(url)
+        report = client.verify_station(site, "AST-1", keys=[log.vkey], kept=[kept])
+        assert report.ok, report.problems
+        assert "your checkpoint of 100 records is a prefix of the latest checkpoint" in (
+            report.checked
+        )
+        assert report.bytes_read < 10_000
+        log.rewrite_from(50, resign=True)
+        report = client.verify_station(Site(url), "AST-1", keys=[log.vkey], kept=[kept])
+    assert report.problems == [
+        "your checkpoint of 100 records is not consistent with the latest checkpoint of 300: "
+        "the log was rewritten"
+    ]
+
+
+def test_a_correction_that_replaces_another_stations_record_is_named(log):
+    record = fakesite.a_record(0, ("AST", 1), "mazhilis-smd-5", 2, 5)
+    record["replaces_sha256"] = log.hashes[2]  # ALA-1's
+    log.append(record)
+    log.sign()
+    with fakesite.serving(log) as url:
+        report = client.verify_station(Site(url), "AST-1", keys=[log.vkey])
+    assert report.problems == [
+        "AST-1 leaf 312: replaces a record that is not among the station's earlier records in "
+        "this contest"
+    ]

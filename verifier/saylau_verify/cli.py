@@ -144,7 +144,7 @@ def verify(argv: list[str], out: TextIO) -> int:
         print_report(reports[-1], out)
     for station in args.station:
         print(f"{source}: station {station}", file=out)
-        reports.append(client.verify_station(source, station, **common))
+        reports.append(client.verify_station(source, station, kept=args.checkpoint, **common))
         print_report(reports[-1], out)
         print_standing(reports[-1], out)
         print_bytes(reports[-1], out)

@@ -661,9 +661,16 @@ def _check_kept(
 
 
 def verify_station(
-    site: Site, station: str, *, keys: Sequence[str] = (), witnesses: Sequence[str] = ()
+    site: Site,
+    station: str,
+    *,
+    keys: Sequence[str] = (),
+    witnesses: Sequence[str] = (),
+    kept: Sequence[str] = (),
 ) -> Report:
-    """One station: the latest checkpoint, then each of its records and inclusion proofs."""
+    """One station: the latest checkpoint, then each of its records and inclusion proofs, each
+    correction's link to the version it replaces; and each checkpoint kept from before
+    (`kept`, notes) against the latest by the site's consistency proof (O(log n) hashes)."""
     report = Report()
     try:
         # With the key given, the site's own is not read: the checkpoint's signature is the check.
@@ -675,12 +682,26 @@ def verify_station(
             f"the latest checkpoint, {checkpoint.size} records, is signed by the log"
             + (f" and cosigned by {', '.join(names)}" if names else "")
         )
+        for mine in _kept(log, kept, report):
+            _kept_against_latest(site, mine, checkpoint, report)
         station, leaves = site.station(station)
         standing: dict[str, dict] = {}
-        for leaf in leaves:
+        seen: dict[str, str] = {}  # sha256 -> contest, of the station's records checked
+        failed: set[str] = set()  # contests with a record that failed (named once, above)
+        order = sorted(leaves, key=lambda leaf: _index_of(leaf))
+        for leaf in order:
             record = _check_leaf(site, station, leaf, checkpoint, report)
-            if record is not None:
-                standing[contest_of(record)] = record
+            if record is None:
+                failed.add(str(leaf.get("contest")) if isinstance(leaf, dict) else "")
+                continue
+            replaces, contest = record.get("replaces_sha256"), contest_of(record)
+            if replaces and seen.get(replaces) != contest and record["contest"] not in failed:
+                report.problems.append(
+                    f"{station} leaf {leaf['index']}: replaces a record that is not among the "
+                    "station's earlier records in this contest"
+                )
+            seen[leaf["sha256"]] = contest
+            standing[contest] = record
         report.standing = list(standing.values())
         report.checked.append(
             f"{station}: {len(leaves)} records, each in the log at its index "
@@ -689,6 +710,26 @@ def verify_station(
     except (NoteError, VerificationError) as error:
         report.problems.append(str(error))
     return report.read_from(site)
+
+
+def _index_of(leaf: Any) -> int:
+    index = leaf.get("index") if isinstance(leaf, dict) else None
+    return index if isinstance(index, int) else -1
+
+
+def _kept_against_latest(site: Site, mine: Checkpoint, latest: Checkpoint, report: Report) -> None:
+    where = f"your checkpoint of {mine.size} records"
+    if mine.size > latest.size:
+        report.problems.append(f"{where}: the latest checkpoint has fewer: the log was rolled back")
+        return
+    proof = site.consistency(mine.size, latest.size) if 0 < mine.size < latest.size else []
+    if merkle.verify_consistency(mine.size, latest.size, mine.root, latest.root, proof):
+        report.checked.append(f"{where} is a prefix of the latest checkpoint")
+    else:
+        report.problems.append(
+            f"{where} is not consistent with the latest checkpoint of {latest.size}: the log "
+            "was rewritten"
+        )
 
 
 def _check_leaf(
