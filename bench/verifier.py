@@ -41,6 +41,7 @@ from bench.common import (  # noqa: E402
     ROOT,
     Rows,
     check,
+    collect_static,
     django_on_fresh_postgres,
     load_reference_election,
     stop,
@@ -160,6 +161,7 @@ def main() -> None:
     busiest, most = busiest_station()
     url = f"http://127.0.0.1:{PORT}"
     rows = Rows()
+    collect_static()  # gunicorn runs the production settings, as the image does
     server = serve()
     try:
         seconds, report = timed(lambda: client.verify_all(client.Site(url), keys=[vkey]))
