@@ -11,7 +11,9 @@ import json
 from collections.abc import Iterator
 
 from django.http import StreamingHttpResponse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -21,7 +23,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from saylau_verify.merkle import consistency_proof, inclusion_proof
+from saylau_verify.merkle import consistency_proof, inclusion_proof, pooled
 
 from common.numbers import BIGINT_MAX, parse_whole
 from elections.models import Publication
@@ -103,8 +105,11 @@ class TextOnly(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+@method_decorator(gzip_page, name="dispatch")
 class LogView(APIView):
-    """Open to anyone, throttled for anonymous clients as every API view is."""
+    """Open to anyone, throttled for anonymous clients as every API view is. Compressed for a
+    client that asks (a station's check: its records and proofs under 10 KB over the wire);
+    nothing here is secret, so compression leaks nothing (BREACH needs a secret in the page)."""
 
     permission_classes = [AllowAny]
 
@@ -301,6 +306,19 @@ class ConsistencyView(LogView):
         return Response({"old": old, "new": new, "proof": [b64(p) for p in proof]})
 
 
+def station_named(code: str) -> Station:
+    region, _dash, digits = code.rpartition("-")
+    number = parse_whole(digits, minimum=1)
+    found = (
+        Station.objects.filter(region__code=region, number=number).select_related("region")
+        if region and number is not None
+        else Station.objects.none()
+    ).first()
+    if found is None:
+        raise NotFound(_("No station %(station)s.") % {"station": code[:40]})
+    return found
+
+
 class StationLeavesView(LogView):
     @extend_schema(
         tags=TAGS,
@@ -324,15 +342,7 @@ class StationLeavesView(LogView):
     )
     def get(self, request, station: str):
         """Every published record of a station (``REGION-NUMBER``), each version, as leaves."""
-        region, _dash, digits = station.rpartition("-")
-        number = parse_whole(digits, minimum=1)
-        found = (
-            Station.objects.filter(region__code=region, number=number).select_related("region")
-            if region and number is not None
-            else Station.objects.none()
-        ).first()
-        if found is None:
-            raise NotFound(_("No station %(station)s.") % {"station": station[:40]})
+        found = station_named(station)
         leaves = [
             {
                 "index": row["sequence"] - 1,
@@ -343,6 +353,70 @@ class StationLeavesView(LogView):
             for row in station_leaves(found)
         ]
         return Response({"station": f"{found.region.code}-{found.number}", "leaves": leaves})
+
+
+class StationProofsView(LogView):
+    @extend_schema(
+        tags=TAGS,
+        summary="A station's records and their inclusion proofs in a checkpoint, in one answer",
+        responses=inline_serializer(
+            "LogStationProofs",
+            {
+                "station": serializers.CharField(),
+                "size": serializers.IntegerField(),
+                "hashes": serializers.ListField(
+                    child=serializers.CharField(), help_text="the proofs' distinct hashes, base64"
+                ),
+                "leaves": inline_serializer(
+                    "LogStationProvenLeaf",
+                    {
+                        "index": serializers.IntegerField(),
+                        "sequence": serializers.IntegerField(),
+                        "sha256": serializers.CharField(),
+                        "contest": serializers.CharField(),
+                        "version": serializers.IntegerField(),
+                        "record": serializers.JSONField(
+                            help_text="absent for a leaf past the checkpoint"
+                        ),
+                        "proof": serializers.ListField(
+                            child=serializers.IntegerField(),
+                            help_text="its audit path: positions in hashes",
+                        ),
+                    },
+                    many=True,
+                ),
+            },
+        ),
+    )
+    def get(self, request, station: str, size: str):
+        """What checking one station needs beside the checkpoint: each of its records and its
+        audit path in the tree of ``size`` (a signed checkpoint's), the paths' hashes listed
+        once (a station's records sit side by side in the tree and share most of them). A few
+        kilobytes, whatever the log's size; a leaf past ``size`` comes without record or path."""
+        size = whole("size", size, 1)
+        checkpoint_at("size", size)
+        found = station_named(station)
+        rows = list(
+            Publication.objects.filter(protocol__station=found)
+            .order_by("sequence")
+            .values_list("sequence", "sha256", "record", "protocol__contest__code",
+                         "protocol__version")
+        )  # fmt: skip
+        subtree = tree.StoredTree()
+        signed = [row for row in rows if row[0] - 1 < size]
+        hashes, positions = pooled([inclusion_proof(row[0] - 1, size, subtree) for row in signed])
+        paths = dict(zip([row[0] for row in signed], positions, strict=True))
+        leaves = []
+        for sequence, sha256, record, contest, version in rows:
+            leaf = {"index": sequence - 1, "sequence": sequence, "sha256": sha256,
+                    "contest": contest, "version": version}  # fmt: skip
+            if sequence in paths:
+                leaf.update(record=record, proof=paths[sequence])
+            leaves.append(leaf)
+        return Response(
+            {"station": f"{found.region.code}-{found.number}", "size": size,
+             "hashes": [b64(h) for h in hashes], "leaves": leaves}
+        )  # fmt: skip
 
 
 class CosignatureView(LogView):

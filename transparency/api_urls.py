@@ -23,4 +23,9 @@ urlpatterns = [
         "proof/consistency/<str:old>/<str:new>", api.ConsistencyView.as_view(), name="consistency"
     ),
     path("stations/<str:station>", api.StationLeavesView.as_view(), name="station"),
+    path(
+        "stations/<str:station>/proofs/<str:size>",
+        api.StationProofsView.as_view(),
+        name="station-proofs",
+    ),
 ]

@@ -175,7 +175,7 @@ def test_the_schema_documents_every_log_endpoint():
         "/api/v1/log/checkpoints/{size}", "/api/v1/log/checkpoints/{size}/cosignatures",
         "/api/v1/log/records.jsonl", "/api/v1/log/records/{index}",
         "/api/v1/log/proof/inclusion/{index}/{size}", "/api/v1/log/proof/consistency/{old}/{new}",
-        "/api/v1/log/stations/{station}",
+        "/api/v1/log/stations/{station}", "/api/v1/log/stations/{station}/proofs/{size}",
     }  # fmt: skip
 
 

@@ -248,6 +248,26 @@ class Handler(BaseHTTPRequestHandler):
                     subtree = merkle.in_memory(log.leaves()[:new])
                     proof = merkle.consistency_proof(old, new, subtree)
                     self.json({"old": old, "new": new, "proof": [b64(p) for p in proof]})
+                case ["stations", code, "proofs", n]:
+                    n, subtree = int(n), merkle.in_memory(log.leaves()[: int(n)])
+                    mine = [i for i, r in enumerate(log.records)
+                            if f"{r['region']}-{r['station']}" == code]  # fmt: skip
+                    signed = [i for i in mine if i < n]
+                    hashes, paths = merkle.pooled(
+                        [merkle.inclusion_proof(i, n, subtree) for i in signed]
+                    )
+                    proofs = dict(zip(signed, paths, strict=True))
+                    leaves = []
+                    for i in mine:
+                        item, record = log.item(i), log.records[i]
+                        leaf = {"index": i, "sequence": i + 1, "sha256": item["sha256"],
+                                "contest": record["contest"],
+                                "version": record["version"]}  # fmt: skip
+                        if i in proofs:
+                            leaf.update(record=item["record"], proof=proofs[i])
+                        leaves.append(leaf)
+                    self.json({"station": code, "size": n, "leaves": leaves,
+                               "hashes": [b64(h) for h in hashes]})  # fmt: skip
                 case ["stations", code]:
                     leaves = [
                         {

@@ -253,3 +253,14 @@ def test_a_tree_of_131_thousand_leaves_proves_with_seventeen_hashes():
     proof = merkle.consistency_proof(1000, size, subtree)
     assert len(proof) <= 2 * 17
     assert merkle.verify_consistency(1000, size, merkle.root(leaves[:1000]), root, proof)
+
+
+def test_pooled_proofs_list_each_shared_hash_once_and_come_back_whole():
+    leaves = [merkle.leaf_hash(bytes([i])) for i in range(64)]
+    subtree = merkle.in_memory(leaves)
+    proofs = [merkle.inclusion_proof(i, 64, subtree) for i in (40, 41, 42, 43, 44)]
+    hashes, positions = merkle.pooled(proofs)
+    assert len(hashes) < sum(len(p) for p in proofs) // 2  # side by side: most hashes shared
+    assert [merkle.unpooled(hashes, p) for p in positions] == proofs
+    for bad in ([len(hashes)], [-1], [True], "0", None, [0.0]):
+        assert merkle.unpooled(hashes, bad) is None

@@ -179,9 +179,6 @@ class Site:
             raise SourceError("checkpoints.json is not a list of {size, root, time, url}")
         return items
 
-    def record(self, index: int) -> dict:
-        return self.json(f"/api/v1/log/records/{index}")
-
     def records(self) -> Iterator[dict]:
         path = "/api/v1/log/records.jsonl?start=0"
         response, body = self._open(path)
@@ -198,14 +195,6 @@ class Site:
             except (OSError, EOFError):
                 raise SourceError(f"GET {path}: not the gzip it says it is") from None
 
-    def inclusion(self, index: int, size: int) -> tuple[bytes, list[bytes]]:
-        answer = self.json(f"/api/v1/log/proof/inclusion/{index}/{size}")
-        where = f"the inclusion proof of leaf {index} in {size}"
-        if not isinstance(answer, dict) or not isinstance(answer.get("proof"), list):
-            raise SourceError(f"{where} is not {{index, size, leaf_hash, proof}}")
-        leaf = _b64hash(answer.get("leaf_hash"), f"{where}: leaf_hash")
-        return leaf, [_b64hash(p, f"{where}: a hash") for p in answer["proof"]]
-
     def consistency(self, old: int, new: int) -> list[bytes]:
         answer = self.json(f"/api/v1/log/proof/consistency/{old}/{new}")
         where = f"the consistency proof from {old} to {new}"
@@ -213,12 +202,18 @@ class Site:
             raise SourceError(f"{where} is not {{old, new, proof}}")
         return [_b64hash(p, f"{where}: a hash") for p in answer["proof"]]
 
-    def station(self, code: str) -> tuple[str, list[dict]]:
-        """The station's code as the site writes it, and its leaves."""
-        answer = self.json(f"/api/v1/log/stations/{urllib.parse.quote(code)}")
-        if not isinstance(answer, dict) or not isinstance(answer.get("leaves"), list):
-            raise SourceError(f"station {code}: not {{station, leaves}}")
-        return str(answer.get("station", code)), answer["leaves"]
+    def station_proofs(self, code: str, size: int) -> tuple[str, list[dict], list[bytes]]:
+        """The station's code as the site writes it, its leaves (each with its record and the
+        positions of its audit path's hashes, if in the tree of ``size``), and those hashes."""
+        answer = self.json(f"/api/v1/log/stations/{urllib.parse.quote(code)}/proofs/{size}")
+        if (
+            not isinstance(answer, dict)
+            or not isinstance(answer.get("leaves"), list)
+            or not isinstance(answer.get("hashes"), list)
+        ):
+            raise SourceError(f"station {code}: not {{station, size, hashes, leaves}}")
+        hashes = [_b64hash(h, f"station {code}: a proof's hash") for h in answer["hashes"]]
+        return str(answer.get("station", code)), answer["leaves"], hashes
 
 
 def _json_line(line: bytes | str, where: str) -> dict:
@@ -668,9 +663,10 @@ def verify_station(
     witnesses: Sequence[str] = (),
     kept: Sequence[str] = (),
 ) -> Report:
-    """One station: the latest checkpoint, then each of its records and inclusion proofs, each
-    correction's link to the version it replaces; and each checkpoint kept from before
-    (`kept`, notes) against the latest by the site's consistency proof (O(log n) hashes)."""
+    """One station: the latest checkpoint, then its records and their inclusion proofs (in one
+    answer, the paths' shared hashes listed once), each correction's link to the version it
+    replaces; and each checkpoint kept from before (`kept`, notes) against the latest by the
+    site's consistency proof (O(log n) hashes)."""
     report = Report()
     try:
         # With the key given, the site's own is not read: the checkpoint's signature is the check.
@@ -684,13 +680,13 @@ def verify_station(
         )
         for mine in _kept(log, kept, report):
             _kept_against_latest(site, mine, checkpoint, report)
-        station, leaves = site.station(station)
+        station, leaves, hashes = site.station_proofs(station, checkpoint.size)
         standing: dict[str, dict] = {}
         seen: dict[str, str] = {}  # sha256 -> contest, of the station's records checked
         failed: set[str] = set()  # contests with a record that failed (named once, above)
         order = sorted(leaves, key=lambda leaf: _index_of(leaf))
         for leaf in order:
-            record = _check_leaf(site, station, leaf, checkpoint, report)
+            record = _check_leaf(station, leaf, hashes, checkpoint, report)
             if record is None:
                 failed.add(str(leaf.get("contest")) if isinstance(leaf, dict) else "")
                 continue
@@ -733,7 +729,7 @@ def _kept_against_latest(site: Site, mine: Checkpoint, latest: Checkpoint, repor
 
 
 def _check_leaf(
-    site: Site, station: str, leaf: dict, checkpoint: Checkpoint, report: Report
+    station: str, leaf: dict, hashes: list[bytes], checkpoint: Checkpoint, report: Report
 ) -> dict | None:
     index = leaf.get("index") if isinstance(leaf, dict) else None
     if not isinstance(index, int) or index < 0:
@@ -743,8 +739,7 @@ def _check_leaf(
     if index >= checkpoint.size:
         report.checked.append(f"{where}: published after the latest checkpoint, not yet signed")
         return None
-    item = site.record(index)
-    record = item.get("record") if isinstance(item, dict) else None
+    record = leaf.get("record")
     if not isinstance(record, dict):
         report.problems.append(f"{where}: the site's record is not a record")
         return None
@@ -752,9 +747,9 @@ def _check_leaf(
     if hashlib.sha256(entry).hexdigest() != leaf.get("sha256") or station_of(record) != station:
         report.problems.append(f"{where}: the record is not the station's leaf")
         return None
-    leaf_hash, proof = site.inclusion(index, checkpoint.size)
+    proof = merkle.unpooled(hashes, leaf.get("proof"))
     ours = merkle.leaf_hash(entry)
-    if leaf_hash != ours or not merkle.verify_inclusion(
+    if proof is None or not merkle.verify_inclusion(
         index, checkpoint.size, ours, proof, checkpoint.root
     ):
         report.problems.append(

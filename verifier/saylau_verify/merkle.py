@@ -193,6 +193,33 @@ def verify_consistency(
     return sn == 0 and _same(fr, old_root) and _same(sr, new_root)
 
 
+def pooled(proofs: Sequence[Sequence[bytes]]) -> tuple[list[bytes], list[list[int]]]:
+    """Several proofs as one list of distinct hashes and, per proof, the positions of its
+    hashes in that list: a station's records, published together, sit side by side in the
+    tree, and their audit paths share all but their lowest hashes."""
+    hashes: list[bytes] = []
+    position: dict[bytes, int] = {}
+    positions = []
+    for proof in proofs:
+        mine = []
+        for h in proof:
+            if h not in position:
+                position[h] = len(hashes)
+                hashes.append(h)
+            mine.append(position[h])
+        positions.append(mine)
+    return hashes, positions
+
+
+def unpooled(hashes: Sequence[bytes], positions: Any) -> list[bytes] | None:
+    """One proof back from `pooled`'s list; None if a position is not in it."""
+    if not isinstance(positions, list) or not all(
+        isinstance(p, int) and not isinstance(p, bool) and 0 <= p < len(hashes) for p in positions
+    ):
+        return None
+    return [hashes[p] for p in positions]
+
+
 def canonical_json(document: Any) -> bytes:
     """A record's exact bytes, the log's leaf entry: sorted keys, no spaces, UTF-8.
 
