@@ -28,16 +28,16 @@ def add_error_responses(result, generator, request, public):
         "properties": {"detail": {"type": "string"}},
         "additionalProperties": True,
     }
-    error = {"$ref": "#/components/schemas/Error"}
+    as_json = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    as_text = {"text/plain": {"schema": {"type": "string"}}}
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
+            # An operation that answers in plain text only (the transparency log's notes)
+            # refuses in plain text too.
+            kinds = {kind for code, answer in responses.items() if code.startswith("2")
+                     for kind in answer.get("content", {})}  # fmt: skip
+            content = as_text if kinds == {"text/plain"} else as_json
             for code, description in ERRORS.items():
-                responses.setdefault(
-                    code,
-                    {
-                        "description": description,
-                        "content": {"application/json": {"schema": error}},
-                    },
-                )
+                responses.setdefault(code, {"description": description, "content": content})
     return result
