@@ -181,6 +181,8 @@ WHITENOISE_MANIFEST_STRICT = False
 # Public results pages are rebuilt at most this often while results keep changing (every
 # publication changes them): readers see a change this many seconds late at most.
 PUBLIC_REFRESH_SECONDS = env.float("PUBLIC_REFRESH_SECONDS", default=5.0)
+# The open standards' files (a whole election each) are written at most this often.
+STANDARDS_SNAPSHOT_SECONDS = env.float("STANDARDS_SNAPSHOT_SECONDS", default=60.0)
 COMPLAINTS_DEADLINE_RULES = "kz2023"  # complaints/data/<this>_deadlines.json: the law in force
 # Complaint deadlines the law text did not give (complaints/data/kz2023_deadlines.json holds
 # their defaults, 10 days and 24 hours); unset, the file's figure stands.

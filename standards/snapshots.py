@@ -22,6 +22,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -38,14 +39,14 @@ from standards.datapackage import (
 )
 
 SNAPSHOT_WRITE = "standards.snapshot_write"
-SNAPSHOT_EVERY_SECONDS = 60  # one package per election per minute on a busy night, at most
 
 
 def queue_snapshot(sender, contest_ids: list[int], **kwargs) -> None:
-    """After an aggregation slice: queue the snapshot of each election it touched, once."""
+    """After an aggregation run: queue the snapshot of each election it touched, once, at most
+    one per STANDARDS_SNAPSHOT_SECONDS (a minute: a whole election's files on a busy night)."""
     elections = Contest.objects.filter(pk__in=contest_ids).values_list("election_id", flat=True)
     for election_id in sorted(set(elections)):
-        queue.once(SNAPSHOT_WRITE, election_id, countdown=SNAPSHOT_EVERY_SECONDS)
+        queue.once(SNAPSHOT_WRITE, election_id, countdown=settings.STANDARDS_SNAPSHOT_SECONDS)
 
 
 def _write(write: Callable[[str, Iterable[str]], str], election: Election, base: str) -> dict:

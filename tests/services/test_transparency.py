@@ -41,7 +41,12 @@ def test_the_worker_signs_checkpoints_during_a_burst_and_a_witness_cosigns_them(
     poller = threading.Thread(target=witness)
     poller.start()
     try:
-        log.accept_many(BURST)  # each acceptance queues the worker's publication
+        # Each acceptance queues the worker's publication. In two waves, the second while the
+        # first is being signed: a fast machine could otherwise publish the whole burst in one
+        # batch and sign one checkpoint.
+        log.accept_many(BURST // 2)
+        wait_for(lambda: Checkpoint.objects.filter(size__gte=BURST // 2).exists(), timeout=120)
+        log.accept_many(BURST - BURST // 2)
         wait_for(lambda: Checkpoint.objects.filter(size=BURST).exists(), timeout=120)
         wait_for(lambda: Cosignature.objects.filter(checkpoint__size=BURST).exists(), timeout=60)
     finally:
