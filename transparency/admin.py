@@ -12,7 +12,7 @@ from saylau_verify.note import NoteError
 
 from elections import access
 from transparency import keys
-from transparency.models import Witness
+from transparency.models import Checkpoint, Witness
 
 
 class WitnessForm(forms.ModelForm):
@@ -32,6 +32,15 @@ class WitnessForm(forms.ModelForm):
             name = keys.witness_name(text)
         except NoteError as exc:
             raise forms.ValidationError(str(exc)) from None
+        log_names = set(Checkpoint.objects.values_list("key_name", flat=True).distinct())
+        published = keys.published_key()
+        if published:
+            log_names.add(published.split("+", 1)[0])
+        if name in log_names:
+            raise forms.ValidationError(
+                _("%(name)s is the name of the log's own key: a witness needs a name of its own.")
+                % {"name": name}
+            )
         if Witness.objects.filter(name=name).exists():
             raise forms.ValidationError(
                 _("A witness named %(name)s is registered already: a new key needs a new name.")

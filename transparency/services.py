@@ -8,6 +8,7 @@ happens: the log never signs two roots for one size.
 """
 
 import logging
+from datetime import timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -99,6 +100,10 @@ def log_bring_up_to_date() -> Checkpoint | None:
     return checkpoint_sign()
 
 
+# How far a witness's clock may be from the site's: a cosignature's time is checked against it.
+COSIGNATURE_CLOCK_SKEW = timedelta(minutes=5)
+
+
 def cosignature_add(*, checkpoint: Checkpoint, line: str) -> tuple[Cosignature, bool]:
     """Keep a witness's cosignature line of ``checkpoint`` if it verifies under a registered
     witness's key; returns (the cosignature, whether it is new). The same line twice is kept
@@ -118,6 +123,13 @@ def cosignature_add(*, checkpoint: Checkpoint, line: str) -> tuple[Cosignature, 
             _("bad signature: it does not verify for this checkpoint under the key %(name)s")
             % {"name": name},
         )
+    earliest = max(checkpoint.time, witness.registered) - COSIGNATURE_CLOCK_SKEW
+    if not earliest <= cosigned_at <= timezone.now() + COSIGNATURE_CLOCK_SKEW:
+        refuse(
+            "body",
+            _("the cosignature's time, %(time)s, is before the checkpoint was signed or the "
+              "witness registered, or in the future") % {"time": cosigned_at.isoformat()},
+        )  # fmt: skip
     with transaction.atomic():
         existing = Cosignature.objects.filter(checkpoint=checkpoint, witness=witness).first()
         if existing is not None:

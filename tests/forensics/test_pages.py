@@ -232,6 +232,10 @@ def test_stations_worth_a_look_reach_their_commission_and_the_integrity_page(lis
     mine = own.get(listing).content.decode()
     assert "KAR 1<" in mine and "both of these" in mine
     assert "KAR 1<" not in other.get(listing).content.decode()  # another region's commission
+    assert "KAR 1<" in own.get(f"{listing}?signal=both_high&_facets=True").content.decode()
+    assert "KAR 1<" not in own.get(f"{listing}?signal=whole_numbers").content.decode()
+    for odd in ("signals__contains=x", "signals__regex=(", "signals=1"):
+        assert own.get(f"{listing}?{odd}").status_code in (302, 400), odd
     # Read-only: the task writes these rows, no page does.
     assert own.post(f"{listing}{signal.pk}/change/", {"turnout": 50}).status_code == 403
     assert own.post(f"{listing}add/", {}).status_code in (403, 404)

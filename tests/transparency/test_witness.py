@@ -1,6 +1,8 @@
 """Witnesses: `manage.py witness URL` against the running site, cosignatures kept and shown,
 bad ones refused, and a rewritten log caught by a witness holding an earlier checkpoint."""
 
+import time
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -136,10 +138,14 @@ def test_a_cosignature_that_does_not_verify_is_refused_naming_why(log, tmp_path)
     checkpoint = sign()
     path, vkey, private = witness_key(tmp_path)
     body = note.Checkpoint.parse(note.split_note(checkpoint.note)[0]).body()
-    good = note.cosign(body, "observers.example/witness", private, 1_700_000_000)
-    other = note.cosign(body.replace("\n2\n", "\n3\n"), "observers.example/witness", private, 1)
+    now = int(time.time())
+    good = note.cosign(body, "observers.example/witness", private, now)
+    other = note.cosign(body.replace("\n2\n", "\n3\n"), "observers.example/witness", private, now)
     stranger = note.generate_key()
-    unknown = note.cosign(body, "someone.else/witness", stranger, 1_700_000_000)
+    unknown = note.cosign(body, "someone.else/witness", stranger, now)
+    # Backdated to before the checkpoint existed, or dated in the year 3000.
+    backdated = note.cosign(body, "observers.example/witness", private, 1_700_000_000)
+    future = note.cosign(body, "observers.example/witness", private, 32_503_680_000)
     url = f"/api/v1/log/checkpoints/{checkpoint.size}/cosignatures"
     reader = Client()
 
@@ -151,6 +157,9 @@ def test_a_cosignature_that_does_not_verify_is_refused_naming_why(log, tmp_path)
                            "under the key observers.example/witness\n")  # fmt: skip
     assert post(unknown) == (400, "body: unknown witness: no witness key named "
                              "someone.else/witness is registered\n")  # fmt: skip
+    for when in (backdated, future):
+        status, text = post(when)
+        assert status == 400 and "before the checkpoint was signed" in text and "future" in text
     assert post("hello") == (
         400, "body: not a signature line: expected “— <name> <base64 signature>”\n"
     )  # fmt: skip
@@ -160,7 +169,7 @@ def test_a_cosignature_that_does_not_verify_is_refused_naming_why(log, tmp_path)
     assert not Cosignature.objects.exists()
     assert post(good) == (201, good)
     assert post(good) == (201, good)  # the same line again: kept once
-    later = note.cosign(body, "observers.example/witness", private, 1_700_000_100)
+    later = note.cosign(body, "observers.example/witness", private, now + 100)
     assert post(later)[0] == 409
     assert Cosignature.objects.count() == 1
     assert reader.post(url, b"\xff\xfe", content_type="text/plain").status_code == 400
@@ -194,6 +203,12 @@ def test_the_cec_registers_a_witness_key_once_and_never_changes_it(staff_client)
     )  # fmt: skip
     assert "a new key needs a new name" in again.content.decode()
     assert "cosignature/v1 (0x04)" in log_key.content.decode()
+    posing = staff_client.post(  # a witness key under the log's own name
+        "/admin/transparency/witness/add/",
+        {"organisation": organisation.pk,
+         "verifier_key": note.verifier_key("saylau.test/log", key, note.COSIGNATURE_V1)},
+    )  # fmt: skip
+    assert "is the name of the log" in posing.content.decode()
     change = staff_client.post(
         f"/admin/transparency/witness/{witness.pk}/change/",
         {"organisation": organisation.pk, "verifier_key": "other"},
