@@ -21,6 +21,7 @@ import json
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
+from datetime import datetime
 
 from django.conf import settings
 from django.core.files import File
@@ -108,6 +109,25 @@ def standards_snapshot_write(*, election_id: int) -> str:
     }
     _store(f"{folder}/current.json", [json.dumps(pointer)])
     return f"{folder}/current.json"
+
+
+def stored_nist(election: Election) -> str | None:
+    """The stored NIST file's path if it may be served for the live one: it holds every record
+    published, or it was written within twice STANDARDS_SNAPSHOT_SECONDS (on a busy night the
+    next one is on its way). Else None: the file is built for the request."""
+    pointer = _pointer(f"results/{election.code}/standards")
+    if not pointer.get("nist"):
+        return None
+    up_to = publications_up_to()
+    head = Publication.objects.filter(sequence=up_to).values_list("sha256", flat=True).first()
+    if (pointer.get("publications_up_to"), pointer.get("head")) == (up_to, head):
+        return pointer["nist"]
+    try:
+        age = timezone.now() - datetime.fromisoformat(pointer["written"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    recent = age.total_seconds() < 2 * settings.STANDARDS_SNAPSHOT_SECONDS
+    return pointer["nist"] if recent and default_storage.exists(pointer["nist"]) else None
 
 
 def _pointer(folder: str) -> dict:

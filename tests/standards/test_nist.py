@@ -13,6 +13,7 @@ from django.test import Client
 from jsonschema import Draft4Validator
 
 import standards
+from tests.elections.conftest import good_numbers
 
 pytestmark = pytest.mark.django_db
 SCHEMA = Path(standards.__file__).parent / "schemas" / "NIST_V2_election_results_reporting.json"
@@ -185,3 +186,19 @@ def test_a_round_trip_through_a_station_csv_sums_to_the_published_national_total
     assert sums[(counted.party_list.code, 1)] == 700  # 400 + 300, as the results page says
     page = Client().get(f"/results/night/contests/{counted.party_list.code}/").content.decode()
     assert "700" in page
+
+
+def test_the_stored_file_is_served_while_current_and_built_again_once_records_move_on(
+    counted, monkeypatch
+):
+    from standards import nist
+
+    built = report()  # the sweep wrote the snapshot after the night's records: served as stored
+    monkeypatch.setattr(nist, "report_chunks", lambda election: iter(['{"built": true}']))
+    assert report() == built
+
+    counted.accept(counted.other_station, counted.party_list, good_numbers(vote_1=350, vote_2=200))
+    from elections.services.publication import protocols_publish
+
+    protocols_publish()  # a record past the stored file, not yet aggregated: built afresh
+    assert report() == {"built": True}
