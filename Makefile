@@ -100,6 +100,7 @@ bench: install
 	$(BIN)/python -m bench.public_reads
 	$(BIN)/python -m bench.protocol_entry
 	$(BIN)/python -m bench.ingest_under_reads
+	$(BIN)/python -m bench.verifier
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache *.egg-info
