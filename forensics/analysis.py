@@ -161,13 +161,12 @@ def _signals(rows: list[Row], stations: stats.Stations, district: np.ndarray):
     }
     return [
         StationSignal(
-            key=row.key,
-            station_id=row.station_id,
+            key=rows[index].key,
+            station_id=rows[index].station_id,
             turnout=round(float(turnout[index]), 2),
             share=round(float(share[index]), 2),
-            closed=row.closed,
+            closed=rows[index].closed,
             signals=[name for name in SIGNALS if kinds[name][index]],
         )
         for index in np.flatnonzero(found.any())
-        for row in (rows[index],)
     ]

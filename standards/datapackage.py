@@ -19,7 +19,7 @@ line it counts, and becomes a wide sheet with one pivot; each contest's own wide
 columns named after its ballot) stays at ``/results/<election>/contests/<contest>.csv``.
 """
 
-import io
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max
 from django.utils import timezone, translation
 
-from common.spreadsheets import csv_writer
+from common.spreadsheets import csv_lines
 from common.translated import CANONICAL
 from complaints.models import Complaint
 from complaints.register import COLUMNS as COMPLAINT_COLUMNS
@@ -606,15 +606,4 @@ def publications_up_to() -> int:
 
 def resource_lines(resource: Resource, election: Election) -> Iterator[str]:
     """A table as CSV text, its header first, one line at a time."""
-    out = io.StringIO()
-    writer = csv_writer(out)
-
-    def line(row: Iterable) -> str:
-        out.seek(0)
-        out.truncate()
-        writer.writerow(row)
-        return out.getvalue()
-
-    yield line(resource.header())
-    for row in resource.rows(election):
-        yield line(row)
+    yield from csv_lines(itertools.chain([resource.header()], resource.rows(election)))

@@ -93,8 +93,7 @@ def standards_snapshot_write(*, election_id: int) -> str:
     """Write the election's files and move its pointer; returns the pointer's path."""
     election = Election.objects.get(pk=election_id)
     folder = f"results/{election.code}/standards"
-    up_to = publications_up_to()
-    head = Publication.objects.filter(sequence=up_to).values_list("sha256", flat=True).first()
+    up_to, head = _chain_head()
     pointer = _pointer(folder)
     if (pointer.get("publications_up_to"), pointer.get("head")) == (up_to, head):
         return f"{folder}/current.json"  # nothing published since: the slices of one run
@@ -118,9 +117,7 @@ def stored_nist(election: Election) -> str | None:
     pointer = _pointer(f"results/{election.code}/standards")
     if not pointer.get("nist"):
         return None
-    up_to = publications_up_to()
-    head = Publication.objects.filter(sequence=up_to).values_list("sha256", flat=True).first()
-    if (pointer.get("publications_up_to"), pointer.get("head")) == (up_to, head):
+    if (pointer.get("publications_up_to"), pointer.get("head")) == _chain_head():
         return pointer["nist"]
     try:
         age = timezone.now() - datetime.fromisoformat(pointer["written"])
@@ -128,6 +125,14 @@ def stored_nist(election: Election) -> str | None:
         return None
     recent = age.total_seconds() < 2 * settings.STANDARDS_SNAPSHOT_SECONDS
     return pointer["nist"] if recent and default_storage.exists(pointer["nist"]) else None
+
+
+def _chain_head() -> tuple[int, str | None]:
+    """The last record's sequence and hash: what a pointer names as the files' extent (a new
+    chain with as many records is not the same chain)."""
+    up_to = publications_up_to()
+    head = Publication.objects.filter(sequence=up_to).values_list("sha256", flat=True).first()
+    return up_to, head
 
 
 def _pointer(folder: str) -> dict:

@@ -8,11 +8,11 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from saylau_verify.note import NoteError
 
+from common.errors import ApplicationError
 from elections import access
-from transparency import keys
-from transparency.models import Checkpoint, Witness
+from transparency.models import Witness
+from transparency.services import witness_name_checked, witness_register
 
 
 class WitnessForm(forms.ModelForm):
@@ -29,24 +29,9 @@ class WitnessForm(forms.ModelForm):
     def clean_verifier_key(self) -> str:
         text = self.cleaned_data["verifier_key"].strip()
         try:
-            name = keys.witness_name(text)
-        except NoteError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        log_names = set(Checkpoint.objects.values_list("key_name", flat=True).distinct())
-        published = keys.published_key()
-        if published:
-            log_names.add(published.split("+", 1)[0])
-        if name in log_names:
-            raise forms.ValidationError(
-                _("%(name)s is the name of the log's own key: a witness needs a name of its own.")
-                % {"name": name}
-            )
-        if Witness.objects.filter(name=name).exists():
-            raise forms.ValidationError(
-                _("A witness named %(name)s is registered already: a new key needs a new name.")
-                % {"name": name}
-            )
-        self.instance.name = name
+            witness_name_checked(text)
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.errors.get("verifier_key", [str(exc)])) from None
         return text
 
 
@@ -68,6 +53,20 @@ class WitnessAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # a key is never changed: a new key is a new witness
+
+    def save_form(self, request: HttpRequest, form, change: bool) -> Witness:
+        """Registered by the service (its rules, its event), not by the form's save."""
+        return witness_register(
+            organisation=form.cleaned_data["organisation"],
+            verifier_key=form.cleaned_data["verifier_key"],
+            user=request.user,
+        )
+
+    def save_model(self, request: HttpRequest, obj: Witness, form, change: bool) -> None:
+        pass  # saved by save_form's service
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        pass  # a witness has no related rows to save
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from saylau_verify.merkle import canonical_json, leaf_hash
+from saylau_verify.note import NoteError
 
 from common.errors import StateConflict, refuse
 from common.events import log_event
@@ -98,6 +99,38 @@ def log_bring_up_to_date() -> Checkpoint | None:
     """What the task does: every published record into the tree, then the new size signed."""
     log_catch_up()
     return checkpoint_sign()
+
+
+def witness_name_checked(verifier_key: str) -> str:
+    """The name of a cosignature key that may be registered as a witness: a well-formed
+    cosignature/v1 key, under a name neither the log's own keys nor another witness have."""
+    try:
+        name = keys.witness_name(verifier_key)
+    except NoteError as exc:
+        refuse("verifier_key", str(exc))
+    log_names = set(Checkpoint.objects.values_list("key_name", flat=True).distinct())
+    if published := keys.published_key():
+        log_names.add(published.split("+", 1)[0])
+    if name in log_names:
+        refuse("verifier_key", _("%(name)s is the name of the log's own key: a witness needs a "
+                                 "name of its own.") % {"name": name})  # fmt: skip
+    if Witness.objects.filter(name=name).exists():
+        refuse("verifier_key", _("A witness named %(name)s is registered already: a new key "
+                                 "needs a new name.") % {"name": name})  # fmt: skip
+    return name
+
+
+@transaction.atomic
+def witness_register(*, organisation, verifier_key: str, user) -> Witness:
+    """The CEC's desk registers an observer organisation's witness key, once: a key is never
+    changed (a new key is a new witness)."""
+    key = verifier_key.strip()
+    witness = Witness.objects.create(
+        organisation=organisation, name=witness_name_checked(key), verifier_key=key
+    )
+    log_event("transparency.witness", witness=witness.name, organisation=organisation.pk,
+              user=getattr(user, "username", None))  # fmt: skip
+    return witness
 
 
 # How far a witness's clock may be from the site's: a cosignature's time is checked against it.

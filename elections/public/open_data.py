@@ -12,7 +12,7 @@ from dataclasses import asdict
 from django.db.models import Max
 from django.utils import timezone, translation
 
-from common.spreadsheets import csv_writer
+from common.spreadsheets import csv_lines, csv_writer
 from common.translated import CANONICAL
 from elections.models import (
     PROTOCOL_LINES,
@@ -80,25 +80,20 @@ def election_csv_lines(election: Election) -> Iterator[str]:
     (names per contest in each contest's file and in the JSON), streamed row by row."""
     contests = {c.code: c for c in election.contests.all()}
     widest = max((len(frozen_ballot(c).lines) for c in contests.values()), default=0)
-    out = io.StringIO()
-    writer = csv_writer(out)
-
-    def line(row: list) -> str:
-        out.seek(0)
-        out.truncate()
-        writer.writerow(row)
-        return out.getvalue()
-
-    yield line([*STATION_COLUMNS, *[f"line_{n}" for n in range(1, widest + 1)], "sha256"])
     records = (
         current_records(contest__election=election)
         .order_by("record__contest", "record__region", "record__station")
         .values_list("record", "sha256")
     )
-    for record, sha256 in records.iterator(chunk_size=2000):
-        votes = _votes(record)
-        yield line([*_station_columns(record), *[votes.get(n, "") for n in range(1, widest + 1)],
-                    sha256])  # fmt: skip
+
+    def rows() -> Iterator[list]:
+        yield [*STATION_COLUMNS, *[f"line_{n}" for n in range(1, widest + 1)], "sha256"]
+        for record, sha256 in records.iterator(chunk_size=2000):
+            votes = _votes(record)
+            yield [*_station_columns(record), *[votes.get(n, "") for n in range(1, widest + 1)],
+                   sha256]  # fmt: skip
+
+    return csv_lines(rows())
 
 
 def chain_lines(after: int = 0) -> Iterator[str]:
